@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from twoway.accounts import services
+from twoway.accounts.forms import AcceptInvitationForm, InvitationForm, SignInForm
+from twoway.accounts.models import Invitation, User
+from twoway.programs.models import Program
+from twoway.programs.selectors import can_coordinate
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_object_or_404(Program, slug=slug)
+    if not can_coordinate(request.user, program):
+        raise PermissionDenied("Only the program's coordinators can invite people.")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invitation_create(
+            program=program,
+            invited_by=request.user,
+            accept_url_for=lambda token: request.build_absolute_uri(
+                reverse("accounts:accept-invitation", args=[token])
+            ),
+            **form.cleaned_data,
+        )
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+        return redirect("accounts:program-invitations", slug=program.slug)
+    invitations = Invitation.objects.filter(program=program).select_related("accepted_by")
+    return render(
+        request,
+        "accounts/program_invitations.html",
+        {
+            "program": program,
+            "form": form,
+            "invitations": invitations,
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(
+            request, "accounts/invitation_unusable.html", {"reason": str(error)}, status=410
+        )
+
+    user = request.user if request.user.is_authenticated else None
+    has_account = user is None and User.objects.filter(email__iexact=invitation.email).exists()
+    if has_account:
+        context = {"invitation": invitation, "sign_in_first": True}
+        return render(request, "accounts/accept_invitation.html", context)
+    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.invitation_accept(
+                token=token,
+                user=user,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except services.InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.program.name}.")
+            return redirect("home")
+    return render(
+        request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}
+    )

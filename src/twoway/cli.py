@@ -1,0 +1,133 @@
+"""The `twoway` command.
+
+Each subcommand only translates: it parses arguments and hands over to Django
+management commands or to the matching core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from twoway import __version__
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twoway.config.settings")
+    import django
+
+    django.setup()
+
+
+def _call(command: str, *args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(command, *args)
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    print(f"twoway {__version__}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django_setup()
+    _call("migrate", "--no-input")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    _call("seed_demo", f"--people={args.people}", f"--seed={args.seed}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django_setup()
+    from twoway.config.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django_setup()
+    _call("migrate", "--no-input", "--verbosity=0")
+    _call("seed_demo", f"--people={args.people}", f"--seed={args.seed}")
+    from twoway.config.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twoway.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["twoway manage", *args.django_args])
+    return 0
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    parser.add_argument("--workers", type=int, default=2, help="web worker processes")
+
+
+def _add_seed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--people", type=_positive_int, default=240, help="people in the demo organisation"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="random seed; same seed, same data")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 60:
+        raise argparse.ArgumentTypeError("must be at least 60 (a demo needs enough people to pair)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="twoway", description="Twoway: reciprocal mentoring programs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="set up the demo organisation and serve it")
+    _add_server_options(demo)
+    _add_seed_options(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web app")
+    _add_server_options(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    migrate.set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed-demo", help="(re)create the demo organisation; idempotent")
+    _add_seed_options(seed)
+    seed.set_defaults(func=cmd_seed_demo)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("django_args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    version = sub.add_parser("version", help="print the version")
+    version.set_defaults(func=cmd_version)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
