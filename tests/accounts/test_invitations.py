@@ -1,0 +1,157 @@
+"""Invitations: single use, expiring, only coordinators send them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from twoway.accounts.models import Invitation, User
+from twoway.programs.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+INVITE_URL = "/accounts/programs/river/invitations/"
+
+
+def _invite(client, cast, email="newcomer@example.org", role="participant") -> str:
+    client.force_login(cast.dana)
+    response = client.post(INVITE_URL, {"email": email, "full_name": "New Comer", "role": role})
+    assert response.status_code == 302
+    client.logout()
+    [message] = mail.outbox[-1:]
+    return re.search(r"http://testserver(/accounts/invitations/\S+/)", message.body).group(1)
+
+
+def test_coordinator_invites_and_the_link_is_e_mailed(client, cast):
+    link = _invite(client, cast)
+    assert mail.outbox[0].to == ["newcomer@example.org"]
+    assert "River" in mail.outbox[0].subject
+    invitation = Invitation.objects.get()
+    assert link.split("/")[-2] not in invitation.token_hash  # only a hash is stored
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "erin", "sam"])
+def test_only_the_program_coordinators_can_invite(client, cast, who):
+    client.force_login(getattr(cast, who))
+    response = client.post(INVITE_URL, {"email": "x@example.org", "role": "participant"})
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
+
+
+def test_anonymous_visitor_cannot_open_the_invitation_page(client, cast):
+    response = client.get(INVITE_URL)
+    assert response.status_code == 302
+    assert "/accounts/sign-in/" in response["Location"]
+
+
+def test_invitation_with_a_bad_e_mail_names_the_field(client, cast):
+    client.force_login(cast.dana)
+    response = client.post(INVITE_URL, {"email": "not-an-address", "role": "participant"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert not Invitation.objects.exists() and not mail.outbox
+
+
+def test_accepting_creates_the_account_and_enrols_the_participant(client, cast):
+    link = _invite(client, cast)
+    response = client.post(
+        link,
+        {
+            "full_name": "New Comer",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="newcomer@example.org")
+    assert Participant.objects.filter(program=cast.river, user=user).exists()
+    assert client.get("/").context["user"] == user
+
+
+def test_coordinator_invitation_grants_the_coordinator_role(client, cast):
+    link = _invite(client, cast, email="co@example.org", role="coordinator")
+    client.post(
+        link,
+        {
+            "full_name": "Co Ord",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
+    )
+    assert cast.river.coordinators.filter(email="co@example.org").exists()
+
+
+def test_an_invitation_works_only_once(client, cast):
+    link = _invite(client, cast)
+    form = {
+        "full_name": "New Comer",
+        "password1": "a long pass phrase",
+        "password2": "a long pass phrase",
+    }
+    client.post(link, form)
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+
+
+def test_an_expired_invitation_is_refused(client, cast):
+    link = _invite(client, cast)
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        response = client.post(
+            link,
+            {
+                "full_name": "Late",
+                "password1": "a long pass phrase",
+                "password2": "a long pass phrase",
+            },
+        )
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_an_unknown_token_is_refused(client, cast):
+    response = client.get("/accounts/invitations/not-a-real-token/")
+    assert response.status_code == 410
+
+
+def test_mismatched_passwords_name_the_field_and_create_nothing(client, cast):
+    link = _invite(client, cast)
+    response = client.post(
+        link,
+        {"full_name": "New Comer", "password1": "a long pass phrase", "password2": "different"},
+    )
+    assert response.status_code == 200
+    assert "password2" in response.context["form"].errors
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_weak_password_is_refused(client, cast):
+    link = _invite(client, cast)
+    response = client.post(link, {"full_name": "New Comer", "password1": "123", "password2": "123"})
+    assert "password1" in response.context["form"].errors
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_existing_account_is_asked_to_sign_in_then_accepts(client, cast):
+    link = _invite(client, cast, email="charlie@example.org", role="sponsor")
+    page = client.get(link).content.decode()
+    assert "already exists" in page
+    client.force_login(cast.charlie)
+    assert client.post(link).status_code == 302
+    assert cast.river.sponsors.filter(pk=cast.charlie.pk).exists()
+
+
+def test_signed_in_as_someone_else_cannot_take_the_invitation(client, cast):
+    link = _invite(client, cast)
+    client.force_login(cast.alice)
+    response = client.post(link)
+    assert "This invitation is for newcomer@example.org" in response.content.decode()
+    assert Invitation.objects.get().accepted_at is None

@@ -1,0 +1,142 @@
+"""The demo organisation: realistic, deterministic per seed, and idempotent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from django.apps import apps
+from django.db.models import Count, F, Max, Q
+
+from twoway.accounts.models import User
+from twoway.core.demo.seed import DRAFT_SLUG, PILOT_SLUG, seed_demo
+from twoway.pairing.models import Exit, Pairing, PairingStatus
+from twoway.profiles.models import Gap, Offer, Profile
+from twoway.programs.models import Program, ProgramStatus
+from twoway.relationships.models import Exchange, Pulse
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "profiles", "programs", "pairing", "relationships"}
+    }
+
+
+@pytest.fixture
+def demo():
+    return seed_demo(people=240, seed=7, now=NOW)
+
+
+def test_seeding_twice_gives_the_same_row_counts(demo):
+    first = _row_counts()
+    seed_demo(people=240, seed=7, now=NOW)
+    assert _row_counts() == first
+    assert first["accounts.User"] == 241  # 240 people and a staff admin
+
+
+def test_same_seed_gives_the_same_people_and_pairs(demo):
+    def snapshot():
+        people = list(User.objects.order_by("email").values_list("email", "profile__level"))
+        pairs = sorted(
+            Pairing.objects.values_list("participant_a__user__email", "participant_b__user__email")
+        )
+        return people, pairs
+
+    first = snapshot()
+    seed_demo(people=240, seed=7, now=NOW)
+    assert snapshot() == first
+    seed_demo(people=240, seed=8, now=NOW)
+    assert snapshot() != first
+
+
+def test_the_organisation_looks_like_a_company(demo):
+    profiles = Profile.objects.all()
+    departments = Counter(profiles.values_list("department", flat=True))
+    assert 8 <= len(departments) <= 10
+    assert set(profiles.values_list("level", flat=True)) == set(range(1, 9))
+    assert 3 <= profiles.values("timezone").distinct().count() <= 4
+    # Exactly one person, the chief executive, has no manager; everyone else reports
+    # to someone more senior, so the tree has no cycles.
+    assert profiles.filter(manager__isnull=True).count() == 1
+    for profile in profiles.select_related("manager__profile").exclude(manager=None):
+        assert profile.manager.profile.level > profile.level
+    # Tenure and generation follow level.
+    juniors = profiles.filter(level__lte=2)
+    seniors = profiles.filter(level__gte=6)
+    assert _mean(juniors, "birth_year") > _mean(seniors, "birth_year") + 10
+    assert max(p.hired_on for p in seniors) > min(p.hired_on for p in seniors)  # varied
+    assert _mean(juniors, "hired_on_ordinal") > _mean(seniors, "hired_on_ordinal")
+
+
+def _mean(profiles, field: str) -> float:
+    if field == "hired_on_ordinal":
+        values = [p.hired_on.toordinal() for p in profiles]
+    else:
+        values = [getattr(p, field) for p in profiles]
+    return sum(values) / len(values)
+
+
+def test_the_pilot_shows_what_a_coordinator_must_notice(demo):
+    pilot = Program.objects.get(slug=PILOT_SLUG)
+    assert pilot.is_pilot and pilot.status == ProgramStatus.RUNNING
+    pairings = Pairing.objects.filter(program=pilot)
+    assert pairings.filter(status=PairingStatus.ACTIVE).count() >= 20
+    assert Exit.objects.filter(pairing__program=pilot).count() == 1
+    assert Pulse.objects.filter(pairing__program=pilot).exists()
+
+    directions = pairings.annotate(
+        taught_by_a=Count(
+            "conversations__exchanges",
+            filter=Q(conversations__exchanges__teacher=F("participant_a")),
+        ),
+        taught_by_b=Count(
+            "conversations__exchanges",
+            filter=Q(conversations__exchanges__teacher=F("participant_b")),
+        ),
+    )
+    one_way = [p for p in directions if (p.taught_by_a == 0) != (p.taught_by_b == 0)]
+    balanced = [p for p in directions if p.taught_by_a and p.taught_by_b]
+    assert len(one_way) == 3
+    assert len(balanced) > 20
+    # In every one-way pair, the junior is the only one who teaches.
+    for pairing in one_way:
+        teacher = Exchange.objects.filter(conversation__pairing=pairing).first().teacher
+        partner = (
+            pairing.participant_b if teacher == pairing.participant_a else pairing.participant_a
+        )
+        assert teacher.user.profile.level < partner.user.profile.level
+
+
+def test_one_pair_has_stalled(demo):
+    pilot = Program.objects.get(slug=PILOT_SLUG)
+    last_met = (
+        Pairing.objects.filter(program=pilot, status=PairingStatus.ACTIVE)
+        .annotate(last=Max("conversations__occurred_at"))
+        .values_list("last", flat=True)
+    )
+    stale = [when for when in last_met if (NOW - when).days > 35]
+    assert len(stale) == 1
+
+
+def test_the_draft_program_is_enrolling_without_pairings(demo):
+    draft = Program.objects.get(slug=DRAFT_SLUG)
+    assert draft.status == ProgramStatus.ENROLLING
+    assert draft.participants.count() == 80
+    assert not Pairing.objects.filter(program=draft).exists()
+    assert Offer.objects.filter(participant__program=draft).count() == 240
+    assert Gap.objects.filter(participant__program=draft).count() == 240
+
+
+def test_the_printed_demo_accounts_can_sign_in(demo, client):
+    for sign_in in demo.sign_ins:
+        assert client.login(username=sign_in.email, password=demo.password), sign_in
+        client.logout()
+    coordinator = User.objects.get(email=demo.sign_ins[0].email)
+    assert coordinator.coordinated_programs.filter(slug=PILOT_SLUG).exists()

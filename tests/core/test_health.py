@@ -1,0 +1,27 @@
+import pytest
+from django.db import OperationalError
+
+from twoway import __version__
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_ok_with_the_version(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "version": __version__}
+
+
+def test_healthz_needs_no_sign_in_and_is_not_cached(client):
+    response = client.get("/healthz")
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("twoway.core.views.connection.cursor", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"

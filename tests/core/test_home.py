@@ -1,0 +1,99 @@
+"""The home page shows real data for whoever signs in, in a constant number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ParticipantFactory, ProgramFactory, pairing_of
+from twoway.pairing.models import PairingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_participant_sees_partner_and_program(client, cast):
+    client.force_login(cast.alice)
+    page = client.get("/").content.decode()
+    assert "Your pairings" in page
+    assert "Bob Example" in page
+    assert "River" in page
+    assert "Charlie Example" not in page
+
+
+def test_partner_sees_the_pairing_from_the_other_side(client, cast):
+    client.force_login(cast.bob)
+    page = client.get("/").content.decode()
+    assert "Alice Example" in page
+
+
+def test_unpaired_participant_sees_an_empty_state(client, cast):
+    client.force_login(cast.charlie)
+    page = client.get("/").content.decode()
+    assert "You have no partner yet" in page
+
+
+def test_exited_pairing_is_shown_to_partners_as_a_neutral_closure(client, cast):
+    cast.pairing.status = PairingStatus.EXITED
+    cast.pairing.save()
+    client.force_login(cast.bob)
+    page = client.get("/").content.decode()
+    assert "Closed" in page
+    assert "Exited" not in page and "exited" not in page
+
+
+def test_coordinator_sees_program_counts(client, cast):
+    client.force_login(cast.dana)
+    response = client.get("/")
+    [program] = response.context["coordinated"]
+    assert program.name == "River"
+    assert program.participant_count == 3
+    assert program.live_pairing_count == 1
+    assert "Programs you coordinate" in response.content.decode()
+
+
+def test_coordinator_of_another_program_does_not_see_it(client, cast):
+    client.force_login(cast.erin)
+    response = client.get("/")
+    assert [p.name for p in response.context["coordinated"]] == ["Lake"]
+    assert "River" not in response.content.decode()
+
+
+def test_sponsor_sees_aggregates_only(client, cast):
+    client.force_login(cast.sam)
+    response = client.get("/")
+    [program] = response.context["sponsored"]
+    assert program.live_pairing_count == 1
+    page = response.content.decode()
+    assert "Alice Example" not in page and "Bob Example" not in page
+
+
+def test_person_without_programs_sees_an_empty_state(client, cast):
+    client.force_login(cast.root)
+    assert "not part of any program yet" in client.get("/").content.decode()
+
+
+def _queries_for_home(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_home_queries_do_not_grow_with_the_data(client, cast):
+    small_participant = _queries_for_home(client, cast.alice)
+    small_coordinator = _queries_for_home(client, cast.dana)
+    for _ in range(3):
+        program = ProgramFactory(capacity=3)
+        program.coordinators.add(cast.dana)
+        mine = ParticipantFactory(program=program, user=cast.alice)
+        for _ in range(3):
+            pairing_of(mine, ParticipantFactory(program=program))
+    assert _queries_for_home(client, cast.alice) == small_participant
+    assert _queries_for_home(client, cast.dana) == small_coordinator

@@ -1,0 +1,51 @@
+"""A newcomer signs in to the demo organisation in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from twoway.core.demo.seed import seed_demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(live_server):
+    return seed_demo(people=120, seed=7)
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_coordinator_signs_in_and_sees_the_pilot(page, live_server, demo, screenshot):
+    coordinator = demo.sign_ins[0]
+    sign_in(page, live_server, coordinator.email, demo.password)
+    card = page.locator("[data-program=two-way-pilot]")
+    card.wait_for()
+    assert "Two-Way Mentoring Pilot" in card.inner_text()
+    assert "Pilot" in card.inner_text()
+    assert "active pairs" in card.inner_text()
+    assert page.locator("[data-program=reciprocal-mentoring-2027]").is_visible()
+    screenshot("home-coordinator")
+
+
+def test_junior_participant_sees_their_senior_partner(page, live_server, demo, screenshot):
+    junior = next(s for s in demo.sign_ins if s.role == "participant (junior)")
+    sign_in(page, live_server, junior.email, demo.password)
+    table = page.get_by_role("table")
+    table.wait_for()
+    assert "Margaret Lindqvist" in table.inner_text()
+    screenshot("home-participant")
+
+
+def test_wrong_password_shows_an_error_and_sign_out_works(page, live_server, demo):
+    sign_in(page, live_server, demo.sign_ins[0].email, "wrong password")
+    assert "do not match an account" in page.content()
+    sign_in(page, live_server, demo.sign_ins[0].email, demo.password)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.url.startswith(f"{live_server.url}/accounts/sign-in/")

@@ -1,0 +1,70 @@
+"""The `twoway` command on good and bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from twoway import __version__
+
+
+def _twoway(*args: str, data_dir) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TWOWAY_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "twoway.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_version(tmp_path):
+    result = _twoway("version", data_dir=tmp_path)
+    assert result.stdout.strip() == f"twoway {__version__}"
+
+
+def test_unknown_subcommand_is_refused_with_usage(tmp_path):
+    result = _twoway("frobnicate", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_seed_demo_with_too_few_people_names_the_option(tmp_path):
+    result = _twoway("seed-demo", "--people", "5", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "--people" in result.stderr and "at least 60" in result.stderr
+
+
+def test_seed_demo_with_a_non_number_names_the_option(tmp_path):
+    result = _twoway("seed-demo", "--seed", "abc", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "--seed" in result.stderr
+
+
+def test_migrate_then_seed_demo_twice_keeps_the_counts(tmp_path):
+    assert _twoway("migrate", data_dir=tmp_path).returncode == 0
+    counts = []
+    for _ in range(2):
+        result = _twoway("seed-demo", "--people", "80", data_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "priya.raman@harbourline.example" in result.stdout
+        counts.append(_counts(tmp_path))
+    assert counts[0] == counts[1]
+    assert counts[0]["accounts_user"] == 81
+
+
+def _counts(data_dir) -> dict[str, int]:
+    import sqlite3
+
+    tables = ["accounts_user", "pairing_pairing", "relationships_exchange", "profiles_skill"]
+    with sqlite3.connect(data_dir / "twoway.sqlite3") as db:
+        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_manage_passes_through_to_django(tmp_path):
+    result = _twoway("manage", "showmigrations", "pairing", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0002_integrity_triggers" in result.stdout
