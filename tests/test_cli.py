@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
+from tests.commands import run_twoway
 from twoway import __version__
 
 
 def _twoway(*args: str, data_dir) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["TWOWAY_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "twoway.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_twoway(*args, TWOWAY_DATA_DIR=str(data_dir))
 
 
 def test_version(tmp_path):

@@ -7,22 +7,13 @@ import sqlite3
 import subprocess
 import sys
 
+from tests.commands import run_twoway
+
 STRONG_KEY = "k" * 10 + "Zq3-v9Lr_8xYw2TnPa5sE7uBcD4fG6hJ1mK0oQiR"  # 50 characters, varied
 
 
-def _twoway(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    return subprocess.run(
-        [sys.executable, "-m", "twoway.cli", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_production_deploy_check_passes(tmp_path):
-    result = _twoway(
+    result = run_twoway(
         "manage",
         "check",
         "--deploy",
@@ -38,7 +29,7 @@ def test_production_deploy_check_passes(tmp_path):
 
 
 def test_production_without_a_secret_key_names_the_variable(tmp_path):
-    result = _twoway(
+    result = run_twoway(
         "manage",
         "check",
         TWOWAY_ENV="production",
@@ -50,7 +41,7 @@ def test_production_without_a_secret_key_names_the_variable(tmp_path):
 
 
 def test_production_without_allowed_hosts_names_the_variable(tmp_path):
-    result = _twoway(
+    result = run_twoway(
         "manage",
         "check",
         TWOWAY_ENV="production",
@@ -77,7 +68,7 @@ def test_development_keeps_one_generated_secret_key(tmp_path):
 
 
 def test_sqlite_file_database_uses_wal(tmp_path):
-    result = _twoway("migrate", TWOWAY_DATA_DIR=str(tmp_path))
+    result = run_twoway("migrate", TWOWAY_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "twoway.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
