@@ -62,7 +62,9 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
-    DEBUG = _env_bool("DEBUG", True)
+    # Off unless asked for: a newcomer running the demo should see Twoway's own
+    # error pages, not Django's debug screens.
+    DEBUG = _env_bool("DEBUG", False)
 
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
