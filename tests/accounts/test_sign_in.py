@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 
 from tests.factories import TEST_PASSWORD
 
@@ -62,3 +65,21 @@ def test_argon2_hash_verifies_a_real_password(settings):
     encoded = make_password("s3cret-phrase")
     assert encoded.startswith("argon2$")
     assert check_password("s3cret-phrase", encoded)
+
+
+def test_forgotten_password_can_be_reset_by_e_mail(client, cast):
+    response = client.post("/accounts/password-reset/", {"email": "alice@example.org"})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    new = {"new_password1": "a brand new phrase", "new_password2": "a brand new phrase"}
+    done = client.post(form_page.redirect_chain[-1][0], new)
+    assert done["Location"] == "/accounts/password-reset/complete/"
+    assert client.login(username="alice@example.org", password="a brand new phrase")
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, cast):
+    response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert not mail.outbox
