@@ -49,8 +49,13 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _django_setup()
+    from django.conf import settings
+
     from twoway.config.server import serve
 
+    if settings.PRODUCTION:
+        # Production serves hashed, compressed copies of the static files.
+        _call("collectstatic", "--no-input", "--verbosity=0")
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 

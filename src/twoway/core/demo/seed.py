@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -66,12 +66,24 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
     rng = random.Random(f"{seed}:programs")
     coordinator, ceo = users[named["coordinator"].key], users[named["ceo"].key]
 
-    pilot = _create_pilot(now, coordinator, ceo)
+    pilot = _create_program(
+        PILOT,
+        starts_on=now.date() - timedelta(days=70),
+        weeks=26,
+        coordinator=coordinator,
+        sponsor=ceo,
+    )
     plans = _plan_pilot_pairs(rng, persons, named, skills)
     writer = PilotWriter(rng=rng, program=pilot, now=now, users=users)
     writer.write(plans)
 
-    draft = _create_draft(now, coordinator, ceo)
+    draft = _create_program(
+        DRAFT,
+        starts_on=_first_of_the_month_after_next(now.date()),
+        weeks=39,
+        coordinator=coordinator,
+        sponsor=ceo,
+    )
     draft_count = _enrol_draft(rng, draft, persons, named, users, skills)
 
     return DemoSummary(
@@ -147,54 +159,53 @@ def _skills_by_giver() -> dict[str, list[Skill]]:
     return by_giver
 
 
-def _create_pilot(now: datetime, coordinator: User, sponsor: User) -> Program:
-    start = now.date() - timedelta(days=70)
+PILOT = dict(
+    name="Two-Way Mentoring Pilot",
+    slug=PILOT_SLUG,
+    purpose=(
+        "Pair senior leaders with early-career colleagues from other departments so "
+        "that know-how flows down and new technology and fresh perspectives flow up. "
+        "A six-month pilot before we open the program to everyone."
+    ),
+    is_pilot=True,
+    status=ProgramStatus.RUNNING,
+    cadence_days=Cadence.FORTNIGHTLY,
+    pulse_interval_days=28,
+    capacity=1,
+    cross_department=CrossDepartment.REQUIRED,
+    min_level_gap=2,
+    reciprocity=Reciprocity.REQUIRED,
+)
+DRAFT = dict(
+    name="Reciprocal Mentoring 2027",
+    slug=DRAFT_SLUG,
+    purpose=(
+        "Open to everyone at Harbourline: each person teaches what they know best and "
+        "learns what they need next, across departments, levels and offices."
+    ),
+    is_pilot=False,
+    status=ProgramStatus.ENROLLING,
+    cadence_days=Cadence.MONTHLY,
+    pulse_interval_days=42,
+    capacity=2,
+    cross_department=CrossDepartment.PREFERRED,
+    reciprocity=Reciprocity.PREFERRED,
+)
+
+
+def _create_program(
+    fields: dict, *, starts_on: date, weeks: int, coordinator: User, sponsor: User
+) -> Program:
     program = Program.objects.create(
-        name="Two-Way Mentoring Pilot",
-        slug=PILOT_SLUG,
-        purpose=(
-            "Pair senior leaders with early-career colleagues from other departments so "
-            "that know-how flows down and new technology and fresh perspectives flow up. "
-            "A six-month pilot before we open the program to everyone."
-        ),
-        is_pilot=True,
-        status=ProgramStatus.RUNNING,
-        starts_on=start,
-        ends_on=start + timedelta(weeks=26),
-        cadence_days=Cadence.FORTNIGHTLY,
-        pulse_interval_days=28,
-        capacity=1,
-        cross_department=CrossDepartment.REQUIRED,
-        min_level_gap=2,
-        reciprocity=Reciprocity.REQUIRED,
+        **fields, starts_on=starts_on, ends_on=starts_on + timedelta(weeks=weeks)
     )
     program.coordinators.add(coordinator)
     program.sponsors.add(sponsor)
     return program
 
 
-def _create_draft(now: datetime, coordinator: User, sponsor: User) -> Program:
-    start = (now.date().replace(day=1) + timedelta(days=62)).replace(day=1)
-    program = Program.objects.create(
-        name="Reciprocal Mentoring 2027",
-        slug=DRAFT_SLUG,
-        purpose=(
-            "Open to everyone at Harbourline: each person teaches what they know best and "
-            "learns what they need next, across departments, levels and offices."
-        ),
-        is_pilot=False,
-        status=ProgramStatus.ENROLLING,
-        starts_on=start,
-        ends_on=start + timedelta(weeks=39),
-        cadence_days=Cadence.MONTHLY,
-        pulse_interval_days=42,
-        capacity=2,
-        cross_department=CrossDepartment.PREFERRED,
-        reciprocity=Reciprocity.PREFERRED,
-    )
-    program.coordinators.add(coordinator)
-    program.sponsors.add(sponsor)
-    return program
+def _first_of_the_month_after_next(today: date) -> date:
+    return (today.replace(day=1) + timedelta(days=62)).replace(day=1)
 
 
 def _in_reporting_line(a: org.Person, b: org.Person, by_key: dict[int, org.Person]) -> bool:
