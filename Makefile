@@ -32,6 +32,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("django_args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
 
+    from twoway.matching.cli import configure_parser as configure_match
+
+    configure_match(sub.add_parser("match", help="pair the participants of a JSON or CSV file"))
+
     version = sub.add_parser("version", help="print the version")
     version.set_defaults(func=cmd_version)
     return parser

@@ -1,0 +1,143 @@
+"""Web benchmark: pages of the demo organisation served by gunicorn, on loopback.
+
+It seeds the demo into a throw-away data directory, starts `twoway serve`, signs in
+as the demo coordinator and a demo participant, and measures latency and
+throughput of their home pages. /healthz (one SELECT 1) is measured in the same
+run as the reference, because this machine is noisy.
+
+    .venv/bin/python bench/web.py [--requests 400] [--concurrency 4] [--people 240]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HOST, PORT = "127.0.0.1", 8765
+ROOT = Path(__file__).resolve().parents[1]
+TWOWAY = [sys.executable, "-m", "twoway.cli"]
+
+
+def _env(data_dir: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env["TWOWAY_DATA_DIR"] = data_dir
+    return env
+
+
+def _start_server(data_dir: str, people: int) -> subprocess.Popen:
+    env = _env(data_dir)
+    subprocess.run([*TWOWAY, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*TWOWAY, "seed-demo", f"--people={people}"], env=env, check=True, capture_output=True
+    )
+    server = subprocess.Popen(
+        [*TWOWAY, "serve", "--host", HOST, "--port", str(PORT), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            _get("/healthz", cookie="")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def _get(path: str, cookie: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def _sign_in(email: str) -> str:
+    """Sign in through the real form and return the session cookie."""
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    connection.request("GET", "/accounts/sign-in/")
+    response = connection.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = f"csrfmiddlewaretoken={token}&username={email}&password=twoway-demo"
+    connection.request(
+        "POST",
+        "/accounts/sign-in/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://{HOST}:{PORT}/accounts/sign-in/",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    if response.status != 302 or not session:
+        raise RuntimeError(f"sign-in as {email} failed ({response.status})")
+    return f"sessionid={session.group(1)}"
+
+
+def _measure(path: str, cookie: str, requests: int, concurrency: int) -> dict[str, float]:
+    def one(_: int) -> float:
+        started = time.perf_counter()
+        status, _body = _get(path, cookie)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        return time.perf_counter() - started
+
+    for i in range(10):  # warm up both workers
+        one(i)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = sorted(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    return {
+        "req_per_s": requests / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--people", type=int, default=240)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="twoway-bench-") as data_dir:
+        server = _start_server(data_dir, args.people)
+        try:
+            pages = [
+                ("/healthz (reference)", "/healthz", ""),
+                ("home, coordinator", "/", _sign_in("priya.raman@harbourline.example")),
+                ("home, participant", "/", _sign_in("jamie.chen@harbourline.example")),
+            ]
+            print(
+                f"web: {args.people} people, {args.requests} requests per page, "
+                f"{args.concurrency} concurrent clients, gunicorn with 2 workers, SQLite"
+            )
+            print(f"{'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}")
+            for label, path, cookie in pages:
+                m = _measure(path, cookie, args.requests, args.concurrency)
+                print(f"{label:<24}{m['req_per_s']:>8.0f}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The matching run: profiles, candidates, solver, explanations, with phase timings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from twoway.matching import explain
+from twoway.matching.candidates import DEFAULT_K, CandidateGraph, diagnose, generate_candidates
+from twoway.matching.model import MatchInput, MatchResult, Pair, Stats, Unmatched
+from twoway.matching.scoring import (
+    RULE_NAMES,
+    SCORE_SCALE,
+    Profiles,
+    build_profiles,
+    evaluate_pairs,
+)
+from twoway.matching.solver import EXACT_LIMIT, solve
+from twoway.matching.stable import stable_roommates
+from twoway.matching.vocabulary import Vocabulary, load_default_vocabulary
+
+
+@dataclass
+class Timer:
+    """Seconds per phase, in the order the phases ran."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, phase: str, work: Callable[[], object]):
+        started = time.perf_counter()
+        result = work()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
+        return result
+
+
+@dataclass
+class MatchRun:
+    """Everything a caller may want after a run (the CLI writes several of these)."""
+
+    result: MatchResult
+    profiles: Profiles
+    candidates: CandidateGraph
+
+
+def match(
+    match_input: MatchInput,
+    *,
+    mode: str = "optimal",
+    k: int | None = DEFAULT_K,
+    seed: int = 0,
+    vocabulary: Vocabulary | None = None,
+    timer: Timer | None = None,
+    exact_limit: int = EXACT_LIMIT,
+) -> MatchRun:
+    """Pair the participants. Pure: no files, no Django, the same input gives the same
+    output (`seed` only steers the stable mode's search when no stable matching exists)."""
+    timer = timer or Timer()
+    vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
+    profiles = timer.run("score", lambda: build_profiles(match_input, vocabulary))
+    graph = timer.run("candidates", lambda: generate_candidates(profiles, k))
+    if mode == "stable":
+        outcome = timer.run("solve", lambda: _solve_stable(profiles, graph, seed))
+    else:
+        outcome = timer.run("solve", lambda: _solve_weighted(profiles, graph, mode, exact_limit))
+    result = _result(profiles, graph, outcome, mode, k, dict(timer.seconds))
+    return MatchRun(result=result, profiles=profiles, candidates=graph)
+
+
+@dataclass
+class _Outcome:
+    a: np.ndarray
+    b: np.ndarray
+    weight: np.ndarray
+    upper_bound: float | None
+    optimal: bool
+    certificate: str
+    solver: str
+    stable: bool | None = None
+    blocking: tuple[tuple[int, int], ...] = ()
+
+
+def _solve_weighted(profiles: Profiles, graph: CandidateGraph, mode: str, exact_limit: int):
+    solution = solve(
+        graph.n,
+        graph.u,
+        graph.v,
+        graph.weight,
+        profiles.capacity,
+        participation=mode == "participation",
+        exact_limit=exact_limit,
+    )
+    chosen = solution.edges
+    return _Outcome(
+        a=graph.u[chosen],
+        b=graph.v[chosen],
+        weight=graph.weight[chosen],
+        upper_bound=solution.upper_bound,
+        optimal=solution.optimal,
+        certificate=solution.certificate,
+        solver=solution.solver,
+    )
+
+
+def _solve_stable(profiles: Profiles, graph: CandidateGraph, seed: int) -> _Outcome:
+    """Stated preferences where given (restricted to eligible partners), otherwise the
+    candidates ranked by score. Capacity is taken as 1 in this mode."""
+    preferences = _preference_lists(profiles, graph)
+    outcome = stable_roommates(preferences, seed=seed)
+    a = np.array([i for i, j in enumerate(outcome.partner) if i < j], dtype=np.int64)
+    b = np.array([outcome.partner[i] for i in a], dtype=np.int64)
+    weight = evaluate_pairs(profiles, a, b).weight
+    return _Outcome(
+        a=a,
+        b=b,
+        weight=weight,
+        upper_bound=None,
+        optimal=False,
+        certificate="none",
+        solver="irving stable roommates",
+        stable=outcome.stable,
+        blocking=tuple(outcome.blocking_pairs),
+    )
+
+
+def _preference_lists(profiles: Profiles, graph: CandidateGraph) -> list[list[int]]:
+    n = profiles.n
+    ranked: list[list[int]] = [[] for _ in range(n)]
+    ends = np.concatenate([graph.u, graph.v])
+    others = np.concatenate([graph.v, graph.u])
+    weights = np.concatenate([graph.weight, graph.weight])
+    for edge in np.lexsort((others, -weights, ends)).tolist():
+        ranked[int(ends[edge])].append(int(others[edge]))
+    stated_a, stated_b = [], []
+    for i, participant in enumerate(profiles.participants):
+        for other in participant.preferences or ():
+            stated_a.append(i)
+            stated_b.append(profiles.index[other])
+    a = np.array(stated_a, dtype=np.int64)
+    b = np.array(stated_b, dtype=np.int64)
+    allowed = evaluate_pairs(profiles, a, b).eligible if len(a) else np.zeros(0, dtype=bool)
+    stated: dict[int, list[int]] = {}
+    for i, j, ok in zip(a.tolist(), b.tolist(), allowed.tolist(), strict=True):
+        if ok:  # hard rules hold in every mode, whatever someone prefers
+            stated.setdefault(i, []).append(j)
+    for i, participant in enumerate(profiles.participants):
+        if participant.preferences is not None:
+            ranked[i] = stated.get(i, [])
+    return ranked
+
+
+def _result(profiles, graph, outcome: _Outcome, mode, k, seconds) -> MatchResult:
+    pairs = _pairs(profiles, outcome)
+    unmatched = _unmatched(profiles, outcome, mode)
+    total = int(outcome.weight.sum())
+    evaluation = evaluate_pairs(profiles, outcome.a, outcome.b)
+    fit_ab, fit_ba = evaluation.fit_ab, evaluation.fit_ba
+    department = profiles.department
+    cross = (department[outcome.a] != department[outcome.b]) & (department[outcome.a] >= 0)
+    upper = outcome.upper_bound
+    upper_points = None if upper is None or upper != upper else round(upper / SCORE_SCALE, 6)
+    gap = None
+    if upper_points is not None and upper_points > 0:
+        gap = round(max(0.0, 100 * (upper - total) / upper), 4)
+    names = profiles.participants
+    stats = Stats(
+        participants=profiles.n,
+        pairs=len(pairs),
+        total_score=round(total / SCORE_SCALE, 6),
+        reciprocal_pairs=int(((fit_ab > 0) & (fit_ba > 0)).sum()),
+        cross_department_pairs=int(cross.sum()),
+        upper_bound=upper_points,
+        optimal=outcome.optimal,
+        seconds=seconds,
+        mode=mode,
+        k=k or 0,
+        candidate_edges=graph.edges,
+        gap_percent=gap,
+        certificate=outcome.certificate,
+        solver=outcome.solver,
+        stable=outcome.stable,
+        blocking_pairs=tuple((names[i].id, names[j].id) for i, j in outcome.blocking),
+    )
+    return MatchResult(pairs=tuple(pairs), unmatched=tuple(unmatched), stats=stats)
+
+
+def _pairs(profiles: Profiles, outcome: _Outcome) -> list[Pair]:
+    order = np.lexsort((outcome.b, outcome.a, -outcome.weight)).tolist()
+    pairs = []
+    for position in order:
+        a, b = int(outcome.a[position]), int(outcome.b[position])
+        pairs.append(
+            Pair(
+                a=profiles.participants[a].id,
+                b=profiles.participants[b].id,
+                score=int(outcome.weight[position]) / SCORE_SCALE,
+                a_teaches_b=explain.teachings(profiles, a, b),
+                b_teaches_a=explain.teachings(profiles, b, a),
+                bridges=explain.bridges(profiles, a, b),
+                common_ground=explain.common_ground(profiles, a, b),
+            )
+        )
+    return pairs
+
+
+def _unmatched(profiles, outcome: _Outcome, mode: str) -> list[Unmatched]:
+    matched = np.zeros(profiles.n, dtype=bool)
+    matched[outcome.a] = True
+    matched[outcome.b] = True
+    people = np.flatnonzero(~matched)
+    counts = diagnose(profiles, people)
+    rules = {name: counts[name] for name in RULE_NAMES}
+    found = []
+    for position, person in enumerate(people.tolist()):
+        excluded = explain.excluded_by(rules, counts["exchange"], profiles.n, position)
+        eligible = int(counts["eligible"][position])
+        found.append(
+            Unmatched(
+                id=profiles.participants[person].id,
+                reason=explain.unmatched_reason(eligible, excluded, profiles.n - 1, mode),
+                eligible_partners=eligible,
+                excluded_by=excluded,
+            )
+        )
+    return found

@@ -1,0 +1,101 @@
+"""Writing results: JSON (the documented format), CSV (one row per pair), candidates.
+
+Files are written to a temporary file in the target directory and moved into place, so
+a failed run never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from typing import Any
+
+from twoway.matching.candidates import CandidateGraph
+from twoway.matching.model import MatchResult, Pair
+from twoway.matching.scoring import SCORE_SCALE, Profiles
+
+STATS_KEYS = (
+    "participants",
+    "pairs",
+    "total_score",
+    "reciprocal_pairs",
+    "cross_department_pairs",
+    "upper_bound",
+    "optimal",
+    "seconds",
+)
+
+
+def result_to_dict(result: MatchResult, *, timings: bool = True) -> dict[str, Any]:
+    stats = asdict(result.stats)
+    ordered = {key: stats.pop(key) for key in STATS_KEYS}
+    if timings:
+        ordered["seconds"] = {phase: round(value, 4) for phase, value in ordered["seconds"].items()}
+    else:
+        ordered["seconds"] = dict.fromkeys(ordered["seconds"])
+    ordered.update(stats)
+    ordered["blocking_pairs"] = [list(pair) for pair in result.stats.blocking_pairs]
+    if result.stats.mode != "stable":
+        ordered.pop("stable")
+        ordered.pop("blocking_pairs")
+    return {
+        "pairs": [_pair_dict(pair) for pair in result.pairs],
+        "unmatched": [asdict(item) for item in result.unmatched],
+        "stats": ordered,
+    }
+
+
+def _pair_dict(pair: Pair) -> dict[str, Any]:
+    data = asdict(pair)
+    return data
+
+
+def result_to_json(result: MatchResult, *, timings: bool = True) -> str:
+    return json.dumps(result_to_dict(result, timings=timings), indent=2, ensure_ascii=False) + "\n"
+
+
+def result_to_csv(result: MatchResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["a", "b", "score", "a_teaches_b", "b_teaches_a", "bridges", "common_ground"])
+    for pair in result.pairs:
+        writer.writerow(
+            [
+                pair.a,
+                pair.b,
+                pair.score,
+                ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.a_teaches_b),
+                ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.b_teaches_a),
+                ";".join(f"{b.kind}:{b.a}/{b.b}" for b in pair.bridges),
+                ";".join(f"{c.kind}:{c.value}" for c in pair.common_ground),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def candidates_to_csv(profiles: Profiles, graph: CandidateGraph) -> str:
+    """Every edge the solver saw, `a,b,score`, with exactly the scores it optimised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["a", "b", "score"])
+    ids = [p.id for p in profiles.participants]
+    for u, v, w in zip(graph.u.tolist(), graph.v.tolist(), graph.weight.tolist(), strict=True):
+        writer.writerow([ids[u], ids[v], w / SCORE_SCALE])
+    return buffer.getvalue()
+
+
+def write_atomically(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".twoway-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
