@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from tests.commands import run_twoway
 from twoway import __version__
@@ -59,3 +60,17 @@ def test_manage_passes_through_to_django(tmp_path):
     result = _twoway("manage", "showmigrations", "pairing", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0002_integrity_triggers" in result.stdout
+
+
+def test_match_is_a_twoway_subcommand(tmp_path):
+    out = tmp_path / "pairs.json"
+    example = Path(__file__).resolve().parents[1] / "examples" / "org-60.csv"
+    result = _twoway("match", str(example), "-o", str(out), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"pairs"' in out.read_text()
+
+
+def test_match_on_a_missing_file_exits_2_and_names_it(tmp_path):
+    result = _twoway("match", "no-such-file.json", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "no-such-file.json" in result.stderr
