@@ -22,6 +22,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from docsection import update_section
+
 HOST, PORT = "127.0.0.1", 8765
 ROOT = Path(__file__).resolve().parents[1]
 TWOWAY = [sys.executable, "-m", "twoway.cli"]
@@ -117,6 +119,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--people", type=int, default=240)
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="twoway-bench-") as data_dir:
         server = _start_server(data_dir, args.people)
@@ -126,14 +129,24 @@ def main() -> None:
                 ("home, coordinator", "/", _sign_in("priya.raman@harbourline.example")),
                 ("home, participant", "/", _sign_in("jamie.chen@harbourline.example")),
             ]
-            print(
-                f"web: {args.people} people, {args.requests} requests per page, "
-                f"{args.concurrency} concurrent clients, gunicorn with 2 workers, SQLite"
+            header = (
+                f"{args.people} people (demo organisation), {args.requests} requests per page, "
+                f"{args.concurrency} concurrent clients on loopback, gunicorn with 2 workers, "
+                "SQLite. /healthz (one `SELECT 1`) is the reference measured in the same run.\n"
             )
-            print(f"{'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}")
+            rows = ["| page | req/s | p50 ms | p95 ms |", "|---|---|---|---|"]
+            print(header)
             for label, path, cookie in pages:
                 m = _measure(path, cookie, args.requests, args.concurrency)
-                print(f"{label:<24}{m['req_per_s']:>8.0f}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}")
+                rows.append(
+                    f"| {label} | {m['req_per_s']:.0f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |"
+                )
+                print(rows[-1])
+            if not args.no_doc:
+                command = "python bench/web.py"
+                update_section(
+                    "web", "Web", f"Command: `{command}`. {header}\n" + "\n".join(rows) + "\n"
+                )
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 
 from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
 from twoway.programs.models import Participant, ParticipantStatus, Program
 
 
-def _count_per_program(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) of `queryset` rows belonging to the outer program."""
-    counted = (
-        queryset.filter(program=OuterRef("pk"))
-        .order_by()
-        .values("program")
+def programs_with_counts(programs: list[Program]) -> list[Program]:
+    """Attach the aggregate counts a coordinator or sponsor needs to each program.
+
+    Two grouped queries serve any number of programs.
+    """
+    ids = [program.pk for program in programs]
+    enrolled = dict(
+        Participant.objects.filter(program__in=ids, status=ParticipantStatus.ENROLLED)
+        .values_list("program")
         .annotate(n=Count("pk"))
-        .values("n")
+        .order_by()
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def programs_with_counts(programs: QuerySet[Program]) -> QuerySet[Program]:
-    """Programs annotated with the aggregate counts a coordinator or sponsor needs."""
-    pairings = Pairing.objects.all()
-    return programs.annotate(
-        participant_count=_count_per_program(
-            Participant.objects.filter(status=ParticipantStatus.ENROLLED)
-        ),
-        live_pairing_count=_count_per_program(pairings.filter(status__in=LIVE_STATUSES)),
-        proposed_pairing_count=_count_per_program(pairings.filter(status=PairingStatus.PROPOSED)),
-        completed_pairing_count=_count_per_program(pairings.filter(status=PairingStatus.COMPLETED)),
-        exit_count=_count_per_program(pairings.filter(status=PairingStatus.EXITED)),
-    ).order_by("name")
+    by_status: dict[tuple[int, str], int] = {
+        (program_id, status): n
+        for program_id, status, n in Pairing.objects.filter(program__in=ids)
+        .values_list("program", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for program in programs:
+        counts = {status: by_status.get((program.pk, status), 0) for status in PairingStatus}
+        program.participant_count = enrolled.get(program.pk, 0)
+        program.live_pairing_count = sum(counts[status] for status in LIVE_STATUSES)
+        program.proposed_pairing_count = counts[PairingStatus.PROPOSED]
+        program.completed_pairing_count = counts[PairingStatus.COMPLETED]
+        program.exit_count = counts[PairingStatus.EXITED]
+    return programs
 
 
 def pairings_of_user(user) -> list[dict]:
@@ -65,9 +67,12 @@ def home_for_user(user) -> dict:
     participations = (
         Participant.objects.filter(user=user).select_related("program").order_by("program__name")
     )
+    coordinated = list(user.coordinated_programs.order_by("name"))
+    sponsored = list(user.sponsored_programs.order_by("name"))
+    programs_with_counts(coordinated + sponsored)
     return {
         "participations": list(participations),
         "pairings": pairings_of_user(user),
-        "coordinated": list(programs_with_counts(user.coordinated_programs.all())),
-        "sponsored": list(programs_with_counts(user.sponsored_programs.all())),
+        "coordinated": coordinated,
+        "sponsored": sponsored,
     }
