@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ParticipantFactory, ProgramFactory, pairing_of
+from tests.factories import ParticipantFactory, ProfileFactory, ProgramFactory, pairing_of
 from twoway.pairing.models import PairingStatus
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +75,15 @@ def test_sponsor_sees_aggregates_only(client, cast):
 
 
 def test_person_without_programs_sees_an_empty_state(client, cast):
-    client.force_login(cast.root)
+    nobody = ProfileFactory().user
+    client.force_login(nobody)
     assert "not part of any program yet" in client.get("/").content.decode()
+
+
+def test_staff_admin_without_programs_is_pointed_to_the_admin(client, cast):
+    client.force_login(cast.root)
+    page = client.get("/").content.decode()
+    assert "You are a staff admin" in page and 'href="/admin/"' in page
 
 
 def _queries_for_home(client, user) -> int:
