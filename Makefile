@@ -12,12 +12,16 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "Twoway needs Python 3.11 or newer, and $(VENV) has $$($(BIN)/python --version)."; \
+		echo "Run: make clean && make PYTHON=python3.11 demo"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# make demo ARGS="--host 0.0.0.0 --port 8080"
 demo: install
-	$(BIN)/twoway demo
+	$(BIN)/twoway demo $(ARGS)
 
 test: install lint
 	$(BIN)/python scripts/run_tests.py

@@ -74,3 +74,15 @@ def test_match_on_a_missing_file_exits_2_and_names_it(tmp_path):
     result = _twoway("match", "no-such-file.json", data_dir=tmp_path)
     assert result.returncode == 2
     assert "no-such-file.json" in result.stderr
+
+
+def test_seed_demo_refuses_production_without_force(tmp_path):
+    result = run_twoway(
+        "seed-demo",
+        TWOWAY_DATA_DIR=str(tmp_path),
+        TWOWAY_ENV="production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "refusing to seed the demo in production" in result.stderr

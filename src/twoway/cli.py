@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from twoway import __version__
+from twoway.core.demo.org import MIN_PEOPLE
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -64,10 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django_setup()
     _call("migrate", "--no-input", "--verbosity=0")
     _call("seed_demo", f"--people={args.people}", f"--seed={args.seed}")
-    from twoway.config.server import serve
-
-    serve(host=args.host, port=args.port, workers=args.workers)
-    return 0
+    return cmd_serve(args)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -86,15 +84,17 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_seed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--people", type=_positive_int, default=240, help="people in the demo organisation"
+        "--people", type=_demo_size, default=240, help="people in the demo organisation"
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed; same seed, same data")
 
 
-def _positive_int(text: str) -> int:
+def _demo_size(text: str) -> int:
     value = int(text)
-    if value < 60:
-        raise argparse.ArgumentTypeError("must be at least 60 (a demo needs enough people to pair)")
+    if value < MIN_PEOPLE:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_PEOPLE} (a demo needs enough people to pair)"
+        )
     return value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from twoway.accounts.models import Invitation, User
-from twoway.programs.models import Participant
+from twoway.programs.models import Participant, ParticipantStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,12 @@ def test_coordinator_invites_and_the_link_is_e_mailed(client, cast):
     assert mail.outbox[0].to == ["newcomer@example.org"]
     assert "River" in mail.outbox[0].subject
     invitation = Invitation.objects.get()
-    assert link.split("/")[-2] not in invitation.token_hash  # only a hash is stored
+    token = link.split("/")[-2]
+    # Only the token's hash is stored, so a leaked database holds no working link.
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("who", ["alice", "bob", "erin", "sam"])
+@pytest.mark.parametrize("who", ["alice", "bob", "erin", "sam", "root"])
 def test_only_the_program_coordinators_can_invite(client, cast, who):
     client.force_login(getattr(cast, who))
     response = client.post(INVITE_URL, {"email": "x@example.org", "role": "participant"})
@@ -155,3 +158,36 @@ def test_signed_in_as_someone_else_cannot_take_the_invitation(client, cast):
     response = client.post(link)
     assert "This invitation is for newcomer@example.org" in response.content.decode()
     assert Invitation.objects.get().accepted_at is None
+
+
+def test_re_inviting_a_withdrawn_participant_enrols_them_again(client, cast):
+    cast.charlie_p.status = ParticipantStatus.WITHDRAWN
+    cast.charlie_p.save()
+    link = _invite(client, cast, email="charlie@example.org")
+    client.force_login(cast.charlie)
+    client.post(link)
+    cast.charlie_p.refresh_from_db()
+    assert cast.charlie_p.status == ParticipantStatus.ENROLLED
+
+
+def test_invitation_e_mail_is_plain_text_not_html_escaped(client, cast):
+    cast.dana.full_name = "Siobhán O'Brien & co"
+    cast.dana.save()
+    _invite(client, cast)
+    assert "Siobhán O'Brien & co invites you to join" in mail.outbox[0].body
+
+
+def test_a_failing_mail_server_keeps_the_previous_invitation(client, cast, monkeypatch):
+    first_link = _invite(client, cast)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("twoway.accounts.services.send_mail", refuse)
+    client.force_login(cast.dana)
+    client.raise_request_exception = False
+    response = client.post(INVITE_URL, {"email": "newcomer@example.org", "role": "participant"})
+    assert response.status_code == 500
+    assert Invitation.objects.count() == 1
+    client.logout()
+    assert client.get(first_link).status_code == 200

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ParticipantFactory, ProfileFactory, ProgramFactory, pairing_of
+from twoway.accounts.models import User
 from twoway.pairing.models import PairingStatus
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,15 @@ def test_home_queries_do_not_grow_with_the_data(client, cast):
             pairing_of(mine, ParticipantFactory(program=program))
     assert _queries_for_home(client, cast.alice) == small_participant
     assert _queries_for_home(client, cast.dana) == small_coordinator
+
+
+def test_a_broken_timezone_does_not_lock_the_person_out(client, cast):
+    User.objects.filter(pk=cast.alice.pk).update(timezone="America")  # a folder, not a zone
+    client.force_login(cast.alice)
+    assert client.get("/").status_code == 200
+
+
+def test_timezones_are_validated_on_input(cast):
+    cast.alice.timezone = "Mars/Olympus"
+    with pytest.raises(ValidationError, match="not a known IANA timezone"):
+        cast.alice.full_clean()

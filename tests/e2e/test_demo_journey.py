@@ -27,7 +27,7 @@ def test_coordinator_signs_in_and_sees_the_pilot(page, live_server, demo, screen
     card = page.locator("[data-program=two-way-pilot]")
     card.wait_for()
     assert "Two-Way Mentoring Pilot" in card.inner_text()
-    assert "Pilot" in card.inner_text()
+    assert card.locator(".badge", has_text="Pilot").is_visible()
     assert "active pairs" in card.inner_text()
     assert page.locator("[data-program=reciprocal-mentoring-2027]").is_visible()
     screenshot("home-coordinator")

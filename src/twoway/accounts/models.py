@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
+from twoway.core.models import one_of
+from twoway.core.validators import validate_timezone
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -46,7 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     preferred_name = models.CharField(max_length=60, blank=True)
     timezone = models.CharField(
-        max_length=64, default="UTC", help_text="IANA name; dates are shown in it"
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA name; dates are shown in it",
     )
     is_staff = models.BooleanField(
         default=False, help_text="Staff admins can use the Django admin."
@@ -139,6 +145,7 @@ class Invitation(models.Model):
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
             ),
+            one_of("role", InvitationRole, name="invitation_role_valid"),
         ]
 
     def __str__(self) -> str:

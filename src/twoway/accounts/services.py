@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from twoway.accounts.models import Invitation, InvitationRole, User
-from twoway.programs.models import Participant, Program
+from twoway.programs.models import Participant, ParticipantStatus, Program
 
 
 class InvitationError(Exception):
@@ -46,7 +46,8 @@ def invitation_create(
             program=program, email=invitation.email, role=role
         ).delete()
         invitation.save()
-    _send_invitation(invitation, accept_url_for(token))
+        # Inside the transaction: if the mail server refuses, the old link still works.
+        _send_invitation(invitation, accept_url_for(token))
     return invitation
 
 
@@ -109,7 +110,10 @@ def invitation_accept(
 def _grant_role(invitation: Invitation, user: User) -> None:
     program = invitation.program
     if invitation.role == InvitationRole.PARTICIPANT:
-        Participant.objects.get_or_create(program=program, user=user)
+        # Re-inviting someone who withdrew enrols them again.
+        Participant.objects.update_or_create(
+            program=program, user=user, defaults={"status": ParticipantStatus.ENROLLED}
+        )
     elif invitation.role == InvitationRole.COORDINATOR:
         program.coordinators.add(user)
     elif invitation.role == InvitationRole.SPONSOR:

@@ -49,19 +49,25 @@ def _development_secret_key() -> str:
     # Generated once and kept beside the database, so sessions survive restarts
     # without anyone having to invent a key for a local run.
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # Created readable by the owner only, from the first byte.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
-    ALLOWED_HOSTS = _required("ALLOWED_HOSTS").split(",")
+    _required("ALLOWED_HOSTS")
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
     DEBUG = False
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
-    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    # Any host outside production, so a demo served on a LAN or VM address just works.
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or ["*"]
     # Off unless asked for: a newcomer running the demo should see Twoway's own
     # error pages, not Django's debug screens.
     DEBUG = _env_bool("DEBUG", False)
@@ -87,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe /healthz by IP over plain HTTP, before host
+    # validation and the HTTPS redirect.
+    "twoway.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,9 +143,7 @@ else:
                 # WAL lets readers carry on while a writer commits; IMMEDIATE takes
                 # the write lock at BEGIN so concurrent writers queue instead of
                 # failing half-way with "database is locked".
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                ),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -219,8 +226,6 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    # Load balancers probe health over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)

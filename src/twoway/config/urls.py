@@ -5,7 +5,6 @@ from twoway.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("twoway.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

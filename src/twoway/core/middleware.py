@@ -6,11 +6,15 @@ import zoneinfo
 
 from django.utils import timezone
 
+from twoway.core.views import healthz
+
+HEALTH_PATH = "/healthz"
+
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
@@ -25,4 +29,20 @@ class UserTimezoneMiddleware:
             timezone.deactivate()
         else:
             timezone.activate(zone)
+        return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before anything else looks at the request.
+
+    Load balancers call it by IP address and over plain HTTP, which host
+    validation and the HTTPS redirect would refuse.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == HEALTH_PATH:
+            return healthz(request)
         return self.get_response(request)

@@ -18,3 +18,8 @@ RATING_MIN, RATING_MAX = 1, 5
 def rating(field: str, *, name: str) -> models.CheckConstraint:
     """Ratings, proficiencies and priorities all run from 1 to 5."""
     return between(field, RATING_MIN, RATING_MAX, name=name)
+
+
+def one_of(field: str, choices: type[models.Choices], *, name: str) -> models.CheckConstraint:
+    """A database check that `field` holds one of its choices, whoever writes the row."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

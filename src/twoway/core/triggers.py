@@ -6,6 +6,9 @@ partners of its pairing" need triggers. Each rule is written once here, as an
 SQL condition that is true when a row is *bad*, and rendered for SQLite and
 PostgreSQL. Both raise an integrity error whose message starts with the rule's
 name, so tests and logs can tell the rules apart.
+
+The rendering below is shared by the migrations that install the rules: change it
+only together with a new migration, or new and old databases will differ.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from django.db import migrations
 class TriggerRule:
     name: str  # also the trigger's name
     table: str
-    violated_when: str  # SQL boolean over NEW.*; true means reject the row
+    violated_when: str  # SQL boolean over NEW.* (and OLD.* on UPDATE); true rejects the row
     message: str
     lock_sql: str = ""  # PostgreSQL only: rows to lock first, against concurrent writers
+    events: tuple[str, ...] = ("INSERT", "UPDATE")
 
     def sqlite(self) -> list[str]:
         text = f"{self.name}: {self.message}".replace("'", "''")
@@ -29,11 +33,11 @@ class TriggerRule:
             f"""CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {self.table}
             FOR EACH ROW WHEN {self.violated_when}
             BEGIN SELECT RAISE(ABORT, '{text}'); END;"""
-            for event in ("INSERT", "UPDATE")
+            for event in self.events
         ]
 
     def sqlite_reverse(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS {self.name}_{event}" for event in ("insert", "update")]
+        return [f"DROP TRIGGER IF EXISTS {self.name}_{event.lower()}" for event in self.events]
 
     def postgresql(self) -> list[str]:
         text = f"{self.name}: {self.message}".replace("'", "''")
@@ -47,7 +51,7 @@ class TriggerRule:
               END IF;
               RETURN NEW;
             END $$ LANGUAGE plpgsql;""",
-            f"""CREATE TRIGGER {self.name} BEFORE INSERT OR UPDATE ON {self.table}
+            f"""CREATE TRIGGER {self.name} BEFORE {" OR ".join(self.events)} ON {self.table}
             FOR EACH ROW EXECUTE FUNCTION {self.name}_fn();""",
         ]
 
@@ -102,12 +106,33 @@ def _vendor(schema_editor) -> str:
 def partner_rule(
     *, name: str, table: str, pairing_column: str, participant_column: str
 ) -> TriggerRule:
-    """`participant_column` must name one of the two partners of the row's pairing."""
+    """`participant_column` names one of the two partners of the row's pairing.
+
+    Either column may be nullable: a row without a pairing or participant passes.
+    """
     return TriggerRule(
         name=name,
         table=table,
-        violated_when=f"""NOT EXISTS (
-            SELECT 1 FROM pairing_pairing p WHERE p.id = NEW.{pairing_column}
-            AND NEW.{participant_column} IN (p.participant_a_id, p.participant_b_id))""",
+        violated_when=f"""(NEW.{pairing_column} IS NOT NULL
+            AND NEW.{participant_column} IS NOT NULL
+            AND NOT EXISTS (
+                SELECT 1 FROM pairing_pairing p WHERE p.id = NEW.{pairing_column}
+                AND NEW.{participant_column} IN (p.participant_a_id, p.participant_b_id)))""",
         message=f"{participant_column} must be one of the two partners of the pairing",
+    )
+
+
+def immutable_rule(*, name: str, table: str, columns: tuple[str, ...]) -> TriggerRule:
+    """Columns that say who or what a row belongs to never change after insert.
+
+    Rules checked on a child row (an exchange is between the partners of its
+    pairing) would otherwise be bypassed by moving the parent row instead.
+    """
+    changed = " OR ".join(f"NEW.{column} <> OLD.{column}" for column in columns)
+    return TriggerRule(
+        name=name,
+        table=table,
+        violated_when=f"({changed})",
+        message=f"{', '.join(columns)} cannot change once written; create a new row instead",
+        events=("UPDATE",),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from twoway.core.models import one_of
+
 
 class PairingStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
@@ -42,10 +44,10 @@ class Pairing(models.Model):
         "programs.Program", on_delete=models.CASCADE, related_name="pairings"
     )
     participant_a = models.ForeignKey(
-        "programs.Participant", on_delete=models.PROTECT, related_name="pairings_as_a"
+        "programs.Participant", on_delete=models.RESTRICT, related_name="pairings_as_a"
     )
     participant_b = models.ForeignKey(
-        "programs.Participant", on_delete=models.PROTECT, related_name="pairings_as_b"
+        "programs.Participant", on_delete=models.RESTRICT, related_name="pairings_as_b"
     )
     status = models.CharField(
         max_length=10, choices=PairingStatus.choices, default=PairingStatus.PROPOSED
@@ -66,10 +68,7 @@ class Pairing(models.Model):
     class Meta:
         ordering = ["-proposed_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(participant_a=models.F("participant_b")),
-                name="pairing_no_self_pairing",
-            ),
+            # Strictly a < b: one pair, one row, and nobody paired with themselves.
             models.CheckConstraint(
                 condition=models.Q(participant_a__lt=models.F("participant_b")),
                 name="pairing_canonical_order",
@@ -78,6 +77,7 @@ class Pairing(models.Model):
                 fields=["program", "participant_a", "participant_b"],
                 name="pairing_once_per_program",
             ),
+            one_of("status", PairingStatus, name="pairing_status_valid"),
         ]
         indexes = [models.Index(fields=["program", "status"])]
 
@@ -120,6 +120,8 @@ class Exit(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [one_of("reason", ExitReason, name="exit_reason_valid")]
 
     def __str__(self) -> str:
-        return f"Exit from {self.pairing}"
+        # Shown by the admin when it lists what a deletion takes along: no names.
+        return f"Exit {self.pk}"

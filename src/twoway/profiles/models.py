@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from twoway.core.models import between, rating
+from twoway.core.models import between, one_of, rating
+from twoway.core.validators import validate_timezone
 
 LEVEL_MIN, LEVEL_MAX = 1, 10
 
@@ -51,6 +52,10 @@ class Skill(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            one_of("category", SkillCategory, name="skill_category_valid"),
+            one_of("typical_giver", TypicalGiver, name="skill_typical_giver_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -94,7 +99,9 @@ class Profile(models.Model):
     hired_on = models.DateField(help_text="Start date with the organisation, for tenure.")
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.CharField(max_length=80, help_text="Office or city")
-    timezone = models.CharField(max_length=64, help_text="IANA name, e.g. Europe/London")
+    timezone = models.CharField(
+        max_length=64, validators=[validate_timezone], help_text="IANA name, e.g. Europe/London"
+    )
     languages = models.JSONField(default=list, blank=True)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from twoway.core.models import between
+from twoway.core.models import between, one_of
 
 
 class ProgramStatus(models.TextChoices):
@@ -103,6 +103,10 @@ class Program(models.Model):
                 | models.Q(max_level_gap__gte=models.F("min_level_gap")),
                 name="program_level_gap_range",
             ),
+            one_of("status", ProgramStatus, name="program_status_valid"),
+            one_of("cadence_days", Cadence, name="program_cadence_valid"),
+            one_of("cross_department", CrossDepartment, name="program_cross_department_valid"),
+            one_of("reciprocity", Reciprocity, name="program_reciprocity_valid"),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +137,7 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["program", "user"], name="participant_once_per_program"
             ),
+            one_of("status", ParticipantStatus, name="participant_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,11 @@ from twoway.programs.models import Program
 
 
 def can_coordinate(user, program: Program) -> bool:
-    """Coordinators of this program, and staff admins, run it."""
+    """Only the program's own coordinators run it.
+
+    Staff admins are deliberately not included: coordinators see pulses and exit
+    reasons, and being staff must not be a way to read them.
+    """
     if not user.is_authenticated:
         return False
-    return user.is_staff or program.coordinators.filter(pk=user.pk).exists()
+    return program.coordinators.filter(pk=user.pk).exists()

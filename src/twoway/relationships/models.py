@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from twoway.core.models import between, rating
+from twoway.core.models import between, one_of, rating
 
 
 class AgreementFormat(models.TextChoices):
@@ -38,6 +38,7 @@ class Agreement(models.Model):
         constraints = [
             between("duration_weeks", 1, 260, name="agreement_duration_1_to_260_weeks"),
             between("checkin_every_days", 1, 90, name="agreement_checkin_1_to_90_days"),
+            one_of("format", AgreementFormat, name="agreement_format_valid"),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +136,8 @@ class JournalEntry(models.Model):
         verbose_name_plural = "journal entries"
 
     def __str__(self) -> str:
-        return self.title or f"Journal entry {self.pk}"
+        # Never the title: the admin lists related rows by str() when deleting a person.
+        return f"Journal entry {self.pk}"
 
 
 class GoalStatus(models.TextChoices):
@@ -159,6 +161,7 @@ class Goal(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [one_of("status", GoalStatus, name="goal_status_valid")]
 
     def __str__(self) -> str:
         return self.title
@@ -204,7 +207,7 @@ class Pulse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Pulse by {self.author.user} on {self.submitted_at:%Y-%m-%d}"
+        return f"Pulse {self.pk}"  # no author or date: pulses are confidential
 
 
 class EndorsementKind(models.TextChoices):
@@ -242,6 +245,7 @@ class Endorsement(models.Model):
                 condition=~models.Q(kind="skill") | models.Q(skill__isnull=False),
                 name="endorsement_of_skill_names_skill",
             ),
+            one_of("kind", EndorsementKind, name="endorsement_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -213,6 +213,7 @@ LAST_NAMES = (
 )
 
 PASSWORD = "twoway-demo"
+MIN_PEOPLE = 60  # enough seniors and juniors for a pilot of 30 pairs
 
 
 @dataclass

@@ -84,7 +84,7 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
         coordinator=coordinator,
         sponsor=ceo,
     )
-    draft_count = _enrol_draft(rng, draft, persons, named, users, skills)
+    draft_count = _enrol_draft(rng, draft, persons, named, users, skills, now)
 
     return DemoSummary(
         people=len(persons),
@@ -113,23 +113,20 @@ def _create_users(persons: list[org.Person]) -> dict[int, User]:
     # One Argon2 hash for everyone: hashing 240 passwords one by one would take
     # most of a minute, and every demo account shares the printed password.
     password = make_password(org.PASSWORD)
-    users = [
+    created = User.objects.bulk_create(
         User(email=p.email, full_name=p.full_name, timezone=p.office.timezone, password=password)
         for p in persons
-    ]
-    admin_name, admin_email = STAFF_ADMIN
-    users.append(
-        User(
-            email=admin_email,
-            full_name=admin_name,
-            timezone="Europe/London",
-            password=password,
-            is_staff=True,
-            is_superuser=True,
-        )
     )
-    created = User.objects.bulk_create(users)
-    return {person.key: user for person, user in zip(persons, created, strict=False)}
+    admin_name, admin_email = STAFF_ADMIN
+    User.objects.create(
+        email=admin_email,
+        full_name=admin_name,
+        timezone="Europe/London",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+    )
+    return {person.key: user for person, user in zip(persons, created, strict=True)}
 
 
 def _create_profiles(persons: list[org.Person], users: dict[int, User]) -> None:
@@ -271,6 +268,7 @@ def _enrol_draft(
     named: dict[str, org.Person],
     users: dict[int, User],
     skills: dict[str, list[Skill]],
+    now: datetime,
 ) -> int:
     staff = {named["coordinator"].key, named["ceo"].key}
     pool = [p for p in persons if p.key not in staff and p is not named["junior"]]
@@ -280,7 +278,7 @@ def _enrol_draft(
             program=program,
             user=users[p.key],
             motivation=rng.choice(MOTIVATIONS),
-            enrolled_at=timezone.now() - timedelta(days=rng.randint(1, 20)),
+            enrolled_at=now - timedelta(days=rng.randint(1, 20)),
         )
         for p in chosen
     )

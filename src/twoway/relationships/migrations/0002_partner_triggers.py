@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from twoway.core.triggers import CreateTriggers, TriggerRule, partner_rule
+from twoway.core.triggers import CreateTriggers, TriggerRule, immutable_rule, partner_rule
 
 RULES = [
     TriggerRule(
@@ -39,6 +39,23 @@ RULES = [
         table="relationships_endorsement",
         pairing_column="pairing_id",
         participant_column="recipient_id",
+    ),
+    partner_rule(
+        name="conversation_logged_by_partner",
+        table="relationships_conversation",
+        pairing_column="pairing_id",
+        participant_column="logged_by_id",
+    ),
+    partner_rule(
+        name="journal_about_own_pairing",
+        table="relationships_journalentry",
+        pairing_column="pairing_id",
+        participant_column="author_id",
+    ),
+    immutable_rule(
+        name="conversation_pairing_fixed",
+        table="relationships_conversation",
+        columns=("pairing_id",),
     ),
 ]
 

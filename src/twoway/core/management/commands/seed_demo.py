@@ -1,8 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from twoway.core.demo.org import MIN_PEOPLE
 from twoway.core.demo.seed import seed_demo
-
-MIN_PEOPLE = 60
 
 
 class Command(BaseCommand):
@@ -11,10 +11,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=240)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even when TWOWAY_ENV=production (it creates a superuser with a "
+            "published password)",
+        )
 
-    def handle(self, *args, people: int, seed: int, **options):
+    def handle(self, *args, people: int, seed: int, force: bool, **options):
         if people < MIN_PEOPLE:
             raise CommandError(f"--people: must be at least {MIN_PEOPLE}, got {people}")
+        if settings.PRODUCTION and not force:
+            raise CommandError(
+                "refusing to seed the demo in production: it creates accounts, a superuser "
+                "among them, whose password is published. Use --force for a public demo site."
+            )
         summary = seed_demo(people=people, seed=seed)
         self.stdout.write(
             f"Demo organisation ready: {summary.people} people, {summary.programs} programs, "
