@@ -246,10 +246,13 @@ def _build(
     participants: list[Participant] = []
     wheres: list[str] = []
     seen: dict[str, str] = {}
+    # Every parsed row, duplicates included, so each problem of each row is reported.
+    parsed: list[tuple[Participant, str]] = []
     for where, raw in records:
         participant = _participant(raw, where, problems)
         if participant is None:
             continue
+        parsed.append((participant, where))
         if participant.id in seen:
             problems.add(where, "id", f"duplicate id (also used by {seen[participant.id]})")
             continue
@@ -257,7 +260,7 @@ def _build(
         participants.append(participant)
         wheres.append(where)
     all_ids = {str(raw.get("id")).strip() for _, raw in records if isinstance(raw.get("id"), str)}
-    _check_references(participants, wheres, all_ids, problems)
+    _check_references([p for p, _ in parsed], [w for _, w in parsed], all_ids, problems)
     if not problems.messages:
         _check_manager_cycles(participants, wheres, problems)
     if problems.messages:
