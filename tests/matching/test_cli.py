@@ -58,7 +58,14 @@ def test_json_input_gives_pairs_with_explanations(tmp_path, capsys):
     assert pair["a_teaches_b"] and pair["b_teaches_a"]
     assert {"skill", "proficiency", "priority"} <= set(pair["a_teaches_b"][0])
     assert result["stats"]["optimal"] is True
-    assert set(result["stats"]["seconds"]) == {"read", "score", "candidates", "solve", "write"}
+    assert set(result["stats"]["seconds"]) == {
+        "read",
+        "score",
+        "candidates",
+        "solve",
+        "explain",
+        "write",
+    }
     assert result["unmatched"][0]["reason"]
 
 

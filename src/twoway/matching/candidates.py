@@ -1,11 +1,13 @@
 """Candidate generation: the top-k eligible partners of every participant.
 
-For a block of rows at a time, two sparse products give the skill fit in both
-directions for every pair that has any skill exchange at all; pairs without one can
-never score above zero, so they are never materialised. The hard rules are applied to
-those pairs with vectorised array code, then the best k per row are kept. The candidate
-graph is the union of everyone's top-k (a pair is kept if either side ranks it).
-Blocking bounds the memory to one block of pairs at a time.
+For a block of rows at a time, two sparse x dense products give the skill fit in both
+directions for every pair of the block, and from them a cheap upper bound of each
+pair's score. Only the pairs whose bound can still reach a row's top k are scored in
+full and checked against the hard rules (vectorised array code), so the top k is exact
+while most pairs never get past the bound. The candidate graph is the union of
+everyone's top-k (a pair is kept if either side ranks it). Blocking bounds the memory
+to one block of pairs at a time. Above EXACT_LIMIT participants, people search within
+seeded random groups instead of among everybody, and the graph says it is approximate.
 """
 
 from __future__ import annotations
@@ -20,106 +22,218 @@ from twoway.matching.scoring import (
     SCORE_SCALE,
     Profiles,
     evaluate_pairs,
+    fits,
     normalise_fit,
 )
 
 DEFAULT_K = 20
-PAIRS_PER_BLOCK = 4_000_000  # pairs held in dense arrays per block: bounds the memory
+BLOCK_BYTES = 2 << 20  # one float32 row block of a dense pair array: about half of L2
+MAX_BLOCK_ROWS = 512
 FIRST_PASS_FACTOR = 3  # first pass scores about this many times k pairs per row
+WIDENING = 8  # rows short of k eligible partners look at this many times more pairs
 SAMPLE_COLUMNS = 1024
 BOUND_SLACK = 1e-6  # the float32 bound is compared with a little room for rounding
+EXACT_LIMIT = 20_000  # participants: up to here the top-k is exact against everyone
+GROUP_SIZE = 10_000  # above EXACT_LIMIT, people search for partners within groups this big
+GROUPING_SEED = 20_240_601  # fixed: the same input always gives the same groups
+# float32 fits carry a relative error of a few 1e-7: below this gap norm, fit * norm
+# rounds back to the exact integer numerator (beyond, fits are recomputed exactly).
+MAX_RECOVERABLE_NORM = 2**16
+DIAGNOSE_PAIRS = 2_000_000  # pairs evaluated at once when explaining who is unmatched
 
 
 @dataclass
 class CandidateGraph:
-    """Undirected edges u < v with integer weights (micro-points), sorted by (u, v)."""
+    """Undirected edges u < v with integer weights (micro-points), sorted by (u, v).
+
+    `exact` says whether every participant's top k was searched among everybody, or
+    (above EXACT_LIMIT participants) only within their group.
+    """
 
     n: int
     u: np.ndarray
     v: np.ndarray
     weight: np.ndarray
+    exact: bool = True
+    groups: list[np.ndarray] | None = None  # the search groups when not exact
 
     @property
     def edges(self) -> int:
         return len(self.u)
 
 
-def generate_candidates(profiles: Profiles, k: int | None = DEFAULT_K) -> CandidateGraph:
+@dataclass
+class _SkillArrays:
+    """Skill matrices (float32), scaled so that one product gives a fit directly.
+
+    Gaps are sparse (a few per person) and offers denser (an offer also covers its
+    cluster), so both products are done as sparse wants x dense offers: single-threaded
+    C loops, about as fast as BLAS on an idle machine and much steadier on a busy one.
+    """
+
+    offers: np.ndarray  # n x skills, dense: credit-weighted proficiency
+    wants: sp.csr_matrix  # n x skills, sparse: priority / the learner's gap norm
+
+
+@dataclass
+class _Columns:
+    """The people searched as partners, with their skills laid out for the products."""
+
+    members: np.ndarray  # sorted global indices
+    offers_t: np.ndarray  # skills x members, contiguous
+    wants: sp.csr_matrix  # members x skills
+
+
+def generate_candidates(
+    profiles: Profiles, k: int | None = DEFAULT_K, exact_limit: int = EXACT_LIMIT
+) -> CandidateGraph:
     """Top-k per participant (k=None keeps every eligible pair: the complete graph).
 
-    Per block of rows, dense products (BLAS, float32: the integer sums are exact) give
-    the skill fit both ways for every pair, and from it a cheap upper bound of each
-    pair's score (the exchange value times the largest possible bonus factor). Only the
-    pairs that can still reach a row's top k are scored in full and checked against the
-    hard rules: first the pairs with the highest bound, which sets the row's k-th best
-    score L, then any other pair whose bound reaches L. Pairs left out provably score
-    below L, so the top k are exact.
+    Up to `exact_limit` participants the top k is exact against everybody. Beyond it the
+    cost of looking at all n^2 pairs is too high, so people are split into seeded random
+    groups of about GROUP_SIZE and search for partners within their group only: the
+    graph is then labelled approximate (`exact=False`).
     """
-    n = profiles.n
-    teach_t = profiles.offers.T.toarray().astype(np.float32)
-    learn_t = profiles.gaps.T.toarray().astype(np.float32)
-    rows_per_block = max(1, min(n, PAIRS_PER_BLOCK // max(n, 1)))
+    skills = _skill_arrays(profiles)
+    groups = _groups(profiles.n, exact_limit if k is not None else profiles.n)
     kept_u, kept_v, kept_w = [], [], []
-    for start in range(0, n, rows_per_block):
-        stop = min(n, start + rows_per_block)
-        a, b, weight = _block_candidates(profiles, teach_t, learn_t, start, stop, k)
-        kept_u.append(np.minimum(a, b))
-        kept_v.append(np.maximum(a, b))
-        kept_w.append(weight)
-    u, v, weight = _undirected_union(kept_u, kept_v, kept_w, n)
-    return CandidateGraph(n, u, v, weight)
+    for members in groups:
+        columns = _Columns(
+            members, np.ascontiguousarray(skills.offers[members].T), skills.wants[members]
+        )
+        for rows in _row_blocks(members, len(members)):
+            a, b, weight = _block_candidates(profiles, skills, rows, columns, k)
+            kept_u.append(np.minimum(a, b))
+            kept_v.append(np.maximum(a, b))
+            kept_w.append(weight)
+    u, v, weight = _undirected_union(kept_u, kept_v, kept_w, profiles.n)
+    exact = len(groups) == 1
+    return CandidateGraph(profiles.n, u, v, weight, exact, None if exact else groups)
 
 
-def _block_candidates(profiles: Profiles, teach_t, learn_t, start: int, stop: int, k):
-    offers = profiles.offers[start:stop].toarray().astype(np.float32)
-    gaps = profiles.gaps[start:stop].toarray().astype(np.float32)
-    numer_ab = offers @ learn_t  # a's offers x b's gaps (exact integers)
-    numer_ba = gaps @ teach_t  # a's gaps x b's offers
-    bound = _score_upper_bound(profiles, numer_ab, numer_ba, start, stop)
-    rows = np.arange(stop - start)
-    bound[rows, rows + start] = 0  # nobody pairs with themselves
-    if k is None:
-        return _evaluate(profiles, start, np.nonzero(bound > 0), numer_ab, numer_ba)
-    threshold = _row_thresholds(bound, FIRST_PASS_FACTOR * k)
-    first = np.nonzero(bound >= np.maximum(threshold, np.float32(1e-12))[:, None])
-    a, b, weight = _evaluate(profiles, start, first, numer_ab, numer_ba)
-    kth = _kth_best(a - start, weight, k, stop - start) / SCORE_SCALE
-    # Pairs not scored yet whose bound still reaches their row's k-th best score.
-    bound[first] = 0
-    floor = np.maximum(kth - BOUND_SLACK, 1e-12).astype(np.float32)
-    second = np.nonzero(bound >= floor[:, None])
-    a2, b2, weight2 = _evaluate(profiles, start, second, numer_ab, numer_ba)
-    a = np.concatenate([a, a2])
-    b = np.concatenate([b, b2])
-    weight = np.concatenate([weight, weight2])
-    top = _top_k_per_row(a, b, weight, k)
-    return a[top], b[top], weight[top]
+def _skill_arrays(profiles: Profiles) -> _SkillArrays:
+    inverse_norm = np.divide(
+        1.0, profiles.gap_norm, out=np.zeros(profiles.n), where=profiles.gap_norm > 0
+    )
+    wants = sp.csr_matrix(profiles.gaps.multiply(inverse_norm[:, None]), dtype=np.float32)
+    return _SkillArrays(offers=profiles.offers.toarray().astype(np.float32), wants=wants)
 
 
-def _score_upper_bound(profiles: Profiles, numer_ab, numer_ba, start: int, stop: int):
-    """An upper bound of every pair's score, cheap to compute on dense blocks (float32).
+def _groups(n: int, exact_limit: int) -> list[np.ndarray]:
+    if n <= exact_limit:
+        return [np.arange(n)]
+    count = -(-n // GROUP_SIZE)
+    order = np.random.default_rng(GROUPING_SEED).permutation(n)
+    return [np.sort(part) for part in np.array_split(order, count)]
+
+
+def _row_blocks(members: np.ndarray, columns: int):
+    rows = max(1, min(MAX_BLOCK_ROWS, BLOCK_BYTES // (4 * max(columns, 1))))
+    for start in range(0, len(members), rows):
+        yield members[start : start + rows]
+
+
+def _block_candidates(profiles: Profiles, skills: _SkillArrays, rows, columns: _Columns, k):
+    """The top k of each row among `columns` (global indices), exact.
+
+    The products give both fits for every pair (float32), and from them a cheap
+    upper bound of each pair's score. Only the pairs that can still reach a row's top k
+    are scored in full and checked against the hard rules, from the highest bound down:
+    first the pairs above a threshold that about FIRST_PASS_FACTOR * k pairs reach,
+    lowering it (WIDENING times more pairs each round) for the rows that do not have k
+    eligible partners yet; then, once a row's k-th best score L is known, every pair
+    below the last threshold whose bound still reaches L. Pairs left out provably score
+    below L.
+    """
+    # Row teaches column: computed column-major (few gaps per column), then transposed.
+    fit_ab = np.ascontiguousarray((columns.wants @ skills.offers[rows].T).T)
+    fit_ba = skills.wants[rows] @ columns.offers_t  # column teaches row
+    members = columns.members
+    bound = _score_upper_bound(profiles.rules, fit_ab, fit_ba)
+    _exclude_self(bound, rows, members)
+    fits = (fit_ab, fit_ba)
+    if k is None:  # every eligible pair
+        everyone, low = np.arange(len(rows)), np.full(len(rows), 1e-12, dtype=np.float32)
+        local, column, weight = _score_band(profiles, rows, members, bound, everyone, low, fits)
+        return rows[local], members[column], weight
+    scored = _Scored()
+    pending = np.arange(len(rows))
+    wanted = FIRST_PASS_FACTOR * k
+    while len(pending):
+        threshold = _row_thresholds(bound[pending], wanted)
+        if wanted >= len(members):
+            threshold[:] = 0  # the last round takes every pair that is left
+        threshold = np.maximum(threshold, np.float32(1e-12))
+        scored.add(*_score_band(profiles, rows, members, bound, pending, threshold, fits))
+        kth = _kth_best(scored, k, len(rows))
+        pending = pending[(kth[pending] == 0) & (threshold > np.float32(1e-12))]
+        wanted *= WIDENING
+    # Pairs not scored yet whose bound still reaches the row's k-th best score.
+    floor = np.maximum(kth / SCORE_SCALE - BOUND_SLACK, 1e-12).astype(np.float32)
+    everyone = np.arange(len(rows))
+    scored.add(*_score_band(profiles, rows, members, bound, everyone, floor, fits))
+    top = _top_k_per_row(scored, k)
+    return rows[scored.local[top]], members[scored.column[top]], scored.weight[top]
+
+
+def _score_band(profiles, rows, members, bound, which, low, fits):
+    """Scores the pairs of rows `which` whose bound reaches `low`, then sets their bound
+    to 0 so that no later round scores them again. Returns (local row, column, weight)
+    of the eligible ones."""
+    band = bound if len(which) == len(bound) else bound[which]  # all rows: no copy
+    local, column = np.nonzero(band >= low[:, None])
+    local = which[local]
+    bound[local, column] = 0
+    keep, weight = _evaluate(
+        profiles, rows[local], members[column], fits[0][local, column], fits[1][local, column]
+    )
+    return local[keep], column[keep], weight
+
+
+class _Scored:
+    """Eligible pairs of a row block scored so far: local row, column position, weight."""
+
+    def __init__(self) -> None:
+        self.local = np.zeros(0, dtype=np.int64)
+        self.column = np.zeros(0, dtype=np.int64)
+        self.weight = np.zeros(0, dtype=np.int64)
+
+    def add(self, local: np.ndarray, column: np.ndarray, weight: np.ndarray) -> None:
+        self.local = np.concatenate([self.local, local])
+        self.column = np.concatenate([self.column, column])
+        self.weight = np.concatenate([self.weight, weight])
+
+
+def _score_upper_bound(rules, fit_ab: np.ndarray, fit_ba: np.ndarray) -> np.ndarray:
+    """An upper bound of every pair's score, in a few in-place float32 passes.
 
     With T = fit_ab + fit_ba and low = min(fit_ab, fit_ba), the exchange value
     T * (one_way + (1 - one_way) * low / high) is at most one_way * T + 2 (1 - one_way) low
     (because T / high <= 2), and the bonus factor is at most 1 + difference + common.
     """
-    weights = profiles.rules.weights
-    inverse = np.divide(
-        1.0, profiles.gap_norm, out=np.zeros(profiles.n), where=profiles.gap_norm > 0
-    ).astype(np.float32)
-    fit_ab = numer_ab * inverse[None, :]
-    fit_ba = numer_ba * inverse[start:stop, None]
-    low = np.minimum(fit_ab, fit_ba)
-    total = np.add(fit_ab, fit_ba, out=fit_ab)
-    del fit_ba
+    weights = rules.weights
     factor = (1 + weights.difference + weights.common_ground) * (1 + 1e-4)
-    bound = np.multiply(total, np.float32(weights.one_way * factor), out=total)
-    if profiles.rules.reciprocity == "required":
-        # One-way pairs are not eligible at all: their bound is zero.
-        bound *= low > 0
-    low *= np.float32(2 * (1 - weights.one_way) * factor)
-    bound += low
+    per_total = weights.one_way * factor
+    per_low = 2 * (1 - weights.one_way) * factor
+    bound = np.minimum(fit_ab, fit_ba)
+    reciprocal = bound > 0 if rules.reciprocity == "required" else None
+    if per_total > 0:  # bound = per_total * (T + low * per_low / per_total)
+        bound *= np.float32(per_low / per_total)
+        bound += fit_ab
+        bound += fit_ba
+        bound *= np.float32(per_total)
+    else:
+        bound *= np.float32(per_low)
+    if reciprocal is not None:
+        bound *= reciprocal  # one-way pairs are not eligible at all: their bound is zero
     return bound
+
+
+def _exclude_self(bound: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> None:
+    """Nobody pairs with themselves (rows and columns are sorted global indices)."""
+    position = np.minimum(np.searchsorted(columns, rows), len(columns) - 1)
+    own = np.flatnonzero(columns[position] == rows)
+    bound[own, position[own]] = 0
 
 
 def _row_thresholds(bound: np.ndarray, wanted: int) -> np.ndarray:
@@ -130,55 +244,114 @@ def _row_thresholds(bound: np.ndarray, wanted: int) -> np.ndarray:
     return -np.partition(-sample, rank, axis=1)[:, rank]
 
 
-def _kth_best(local_rows: np.ndarray, weight: np.ndarray, k: int, rows: int) -> np.ndarray:
+def _kth_best(scored: _Scored, k: int, rows: int) -> np.ndarray:
     """Each row's k-th best weight among the scored eligible pairs (0 if fewer than k)."""
-    order = np.lexsort((-weight, local_rows))
-    sorted_rows = local_rows[order]
-    first = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    rank = np.arange(len(order)) - first
+    order, rank = _rank_in_rows(scored)
     kth = np.zeros(rows, dtype=np.float64)
-    at_k = rank == k - 1
-    kth[sorted_rows[at_k]] = weight[order][at_k]
+    at_k = order[rank == k - 1]
+    kth[scored.local[at_k]] = scored.weight[at_k]
     return kth
 
 
-def _evaluate(profiles: Profiles, start: int, where, numer_ab, numer_ba):
-    """Full score and hard rules for the pairs at `where` (rows local to the block)."""
-    local, b = where
-    a = local.astype(np.int64) + start
-    b = b.astype(np.int64)
-    fit_ab = normalise_fit(numer_ab[where].astype(np.float64), profiles.gap_norm[b])
-    fit_ba = normalise_fit(numer_ba[where].astype(np.float64), profiles.gap_norm[a])
-    evaluation = evaluate_pairs(profiles, a, b, fit_ab, fit_ba)
+def _top_k_per_row(scored: _Scored, k: int) -> np.ndarray:
+    """Indices of the k heaviest pairs of each row; ties go to the lower partner index."""
+    order, rank = _rank_in_rows(scored)
+    return order[rank < k]
+
+
+def _rank_in_rows(scored: _Scored):
+    """The pairs ordered by row, heaviest first, then by column; and each one's rank in
+    its row. One argsort of a packed integer key when it fits in 63 bits (much faster
+    than a three-key lexsort), else the lexsort."""
+    local, column, weight = scored.local, scored.column, scored.weight
+    column_bits = int(column.max(initial=0)).bit_length()
+    weight_bits = int(weight.max(initial=0)).bit_length()
+    row_bits = int(local.max(initial=0)).bit_length()
+    if column_bits + weight_bits + row_bits <= 63:
+        lighter = (1 << weight_bits) - 1 - weight  # heaviest first
+        key = (local << (weight_bits + column_bits)) | (lighter << column_bits) | column
+        order = np.argsort(key)
+    else:
+        order = np.lexsort((column, -weight, local))
+    sorted_rows = local[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+    return order, rank
+
+
+def _evaluate(profiles: Profiles, a, b, fit_ab, fit_ba):
+    """Full score and hard rules for pairs (a, b) with their float32 fits: returns the
+    mask of eligible pairs and their weights."""
+    if profiles.gap_norm.max(initial=0) <= MAX_RECOVERABLE_NORM:
+        fit_ab = _exact_fit(fit_ab, profiles.gap_norm[b])
+        fit_ba = _exact_fit(fit_ba, profiles.gap_norm[a])
+    else:
+        fit_ab, fit_ba = fits(profiles, a, b)
+    evaluation = evaluate_pairs(profiles, a, b, fit_ab, fit_ba, score_ineligible=False)
     keep = evaluation.eligible
-    return a[keep], b[keep], evaluation.weight[keep]
+    return keep, evaluation.weight[keep]
 
 
-def diagnose(profiles: Profiles, people: np.ndarray) -> dict[str, np.ndarray]:
-    """For some participants (those left unmatched): how many others have any skill
-    exchange with them, how many are eligible, and how many each rule excluded."""
-    result = {name: np.zeros(len(people), dtype=np.int64) for name in RULE_NAMES}
-    result["exchange"] = np.zeros(len(people), dtype=np.int64)
-    result["eligible"] = np.zeros(len(people), dtype=np.int64)
-    others = np.arange(profiles.n)
-    for position, person in enumerate(np.asarray(people).tolist()):
-        a = np.full(profiles.n, person, dtype=np.int64)
-        evaluation = evaluate_pairs(profiles, a, others)
-        exchange = ((evaluation.fit_ab > 0) | (evaluation.fit_ba > 0)) & (others != person)
-        result["exchange"][position] = int(exchange.sum())
-        result["eligible"][position] = int(evaluation.eligible.sum())
-        for name, mask in evaluation.failures.items():
-            result[name][position] = int((mask & exchange).sum())
+def _exact_fit(approximate: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    """The exact fit from its float32 value: fit * norm is an integer numerator (sums of
+    offer values times priorities) and the float32 error is far below 0.5 for norms up
+    to MAX_RECOVERABLE_NORM, so rounding recovers it exactly."""
+    numerators = np.rint(approximate.astype(np.float64) * norm)
+    return normalise_fit(numerators, norm)
+
+
+def diagnose(
+    profiles: Profiles, people: np.ndarray, groups: list[np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """For some participants (those left unmatched): how many others they were checked
+    against, how many have any skill exchange with them, how many are eligible, and how
+    many each rule excluded.
+
+    They are checked against everybody, or with approximate candidates against their own
+    group (the people they could have been paired with). A chunk of people at a time:
+    the fits come from sparse x dense products, exact in float64 (integer sums), so the
+    outcome is the same as scoring each pair on its own.
+    """
+    people = np.asarray(people, dtype=np.int64)
+    names = (*RULE_NAMES, "exchange", "eligible", "others")
+    result = {name: np.zeros(len(people), dtype=np.int64) for name in names}
+    for members in groups or [np.arange(profiles.n)]:
+        positions = np.flatnonzero(np.isin(people, members))
+        per_chunk = max(1, DIAGNOSE_PAIRS // max(len(members), 1))
+        for start in range(0, len(positions), per_chunk):
+            chunk = positions[start : start + per_chunk]
+            for name, counts in _diagnose_chunk(profiles, people[chunk], members).items():
+                result[name][chunk] = counts
     return result
 
 
-def _top_k_per_row(a: np.ndarray, b: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k heaviest pairs of each row; ties go to the lower partner index."""
-    order = np.lexsort((b, -weight, a))
-    sorted_rows = a[order]
-    first = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    rank = np.arange(len(order)) - first
-    return order[rank < k]
+def _diagnose_chunk(profiles: Profiles, chunk: np.ndarray, members: np.ndarray):
+    a = np.repeat(chunk, len(members))
+    b = np.tile(members, len(chunk))
+    fit_ab, fit_ba = _fits_against(profiles, chunk, members)
+    evaluation = evaluate_pairs(profiles, a, b, fit_ab, fit_ba, score_ineligible=False)
+    exchange = ((fit_ab > 0) | (fit_ba > 0)) & (a != b)
+    counts = {
+        "exchange": _count_per_person(exchange, len(chunk)),
+        "eligible": _count_per_person(evaluation.eligible, len(chunk)),
+        "others": np.full(len(chunk), len(members) - 1, dtype=np.int64),
+    }
+    for name, mask in evaluation.failures.items():
+        counts[name] = _count_per_person(mask & exchange, len(chunk))
+    return counts
+
+
+def _fits_against(profiles: Profiles, chunk: np.ndarray, members: np.ndarray):
+    """fit(person -> member) and fit(member -> person), flattened person by person."""
+    taught = profiles.gaps[members] @ profiles.offers[chunk].toarray().T  # members x chunk
+    teaching = profiles.offers[members] @ profiles.gaps[chunk].toarray().T
+    norm = profiles.gap_norm
+    fit_ab = normalise_fit(taught.T.ravel(), np.tile(norm[members], len(chunk)))
+    fit_ba = normalise_fit(teaching.T.ravel(), np.repeat(norm[chunk], len(members)))
+    return fit_ab, fit_ba
+
+
+def _count_per_person(mask: np.ndarray, people: int) -> np.ndarray:
+    return mask.reshape(people, -1).sum(axis=1)
 
 
 def _undirected_union(us, vs, ws, n: int):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,7 +66,9 @@ def match(
         outcome = timer.run("solve", lambda: _solve_stable(profiles, graph, seed))
     else:
         outcome = timer.run("solve", lambda: _solve_weighted(profiles, graph, mode, exact_limit))
-    result = _result(profiles, graph, outcome, mode, k, dict(timer.seconds))
+    result = timer.run("explain", lambda: _result(profiles, graph, outcome, mode, k))
+    stats = dataclasses.replace(result.stats, seconds=dict(timer.seconds))
+    result = dataclasses.replace(result, stats=stats)
     return MatchRun(result=result, profiles=profiles, candidates=graph)
 
 
@@ -151,9 +154,9 @@ def _preference_lists(profiles: Profiles, graph: CandidateGraph) -> list[list[in
     return ranked
 
 
-def _result(profiles, graph, outcome: _Outcome, mode, k, seconds) -> MatchResult:
+def _result(profiles, graph, outcome: _Outcome, mode, k) -> MatchResult:
     pairs = _pairs(profiles, outcome)
-    unmatched = _unmatched(profiles, outcome, mode)
+    unmatched = _unmatched(profiles, outcome, mode, graph.groups)
     total = int(outcome.weight.sum())
     evaluation = evaluate_pairs(profiles, outcome.a, outcome.b)
     fit_ab, fit_ba = evaluation.fit_ab, evaluation.fit_ba
@@ -173,13 +176,14 @@ def _result(profiles, graph, outcome: _Outcome, mode, k, seconds) -> MatchResult
         cross_department_pairs=int(cross.sum()),
         upper_bound=upper_points,
         optimal=outcome.optimal,
-        seconds=seconds,
+        seconds={},  # filled in by `match` once this phase is timed too
         mode=mode,
         k=k or 0,
         candidate_edges=graph.edges,
         gap_percent=gap,
         certificate=outcome.certificate,
         solver=outcome.solver,
+        candidates="exact" if graph.exact else "approximate",
         stable=outcome.stable,
         blocking_pairs=tuple((names[i].id, names[j].id) for i, j in outcome.blocking),
     )
@@ -205,21 +209,22 @@ def _pairs(profiles: Profiles, outcome: _Outcome) -> list[Pair]:
     return pairs
 
 
-def _unmatched(profiles, outcome: _Outcome, mode: str) -> list[Unmatched]:
+def _unmatched(profiles, outcome: _Outcome, mode: str, groups) -> list[Unmatched]:
     matched = np.zeros(profiles.n, dtype=bool)
     matched[outcome.a] = True
     matched[outcome.b] = True
     people = np.flatnonzero(~matched)
-    counts = diagnose(profiles, people)
+    counts = diagnose(profiles, people, groups)
     rules = {name: counts[name] for name in RULE_NAMES}
     found = []
     for position, person in enumerate(people.tolist()):
-        excluded = explain.excluded_by(rules, counts["exchange"], profiles.n, position)
+        others = int(counts["others"][position])
+        excluded = explain.excluded_by(rules, counts["exchange"], others + 1, position)
         eligible = int(counts["eligible"][position])
         found.append(
             Unmatched(
                 id=profiles.participants[person].id,
-                reason=explain.unmatched_reason(eligible, excluded, profiles.n - 1, mode),
+                reason=explain.unmatched_reason(eligible, excluded, others, mode),
                 eligible_partners=eligible,
                 excluded_by=excluded,
             )

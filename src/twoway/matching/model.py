@@ -146,6 +146,7 @@ class Stats:
     gap_percent: float | None = None
     certificate: str = ""
     solver: str = ""
+    candidates: str = "exact"  # or "approximate": top k searched within groups (large n)
     stable: bool | None = None
     blocking_pairs: tuple[tuple[str, str], ...] = ()
 

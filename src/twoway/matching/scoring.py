@@ -303,7 +303,11 @@ def evaluate_pairs(
     b: np.ndarray,
     fit_ab: np.ndarray | None = None,
     fit_ba: np.ndarray | None = None,
+    *,
+    score_ineligible: bool = True,
 ) -> PairEvaluation:
+    """Scores and rule outcomes. With `score_ineligible=False` only the pairs that pass
+    every rule are scored (the others get weight 0): much less work when most fail."""
     if fit_ab is None or fit_ba is None:
         fit_ab, fit_ba = fits(profiles, a, b)
     failures = rule_failures(profiles, a, b, fit_ab, fit_ba)
@@ -311,8 +315,10 @@ def evaluate_pairs(
     eligible = exchange.copy()
     for mask in failures.values():
         eligible &= ~mask
-    raw = score_values(profiles, a, b, fit_ab, fit_ba)
-    weight = np.rint(raw * SCORE_SCALE).astype(np.int64)
+    scored = slice(None) if score_ineligible else np.flatnonzero(eligible)
+    weight = np.zeros(len(a), dtype=np.int64)
+    raw = score_values(profiles, a[scored], b[scored], fit_ab[scored], fit_ba[scored])
+    weight[scored] = np.rint(raw * SCORE_SCALE)
     eligible &= weight > 0
     return PairEvaluation(fit_ab, fit_ba, weight, eligible, failures)
 

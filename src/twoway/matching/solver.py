@@ -32,8 +32,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 EXACT_LIMIT = 20_000  # nodes: up to here an uncertified result falls back to exact blossom
-COMPONENT_LIMIT = 4_000  # nodes: beyond EXACT_LIMIT, bigger reduced components stay heuristic
+COMPONENT_LIMIT = 2_000  # nodes: beyond EXACT_LIMIT, bigger reduced components stay heuristic
 BELLMAN_FORD_ROUNDS = 2_000
+TIGHTENING = (32,)  # the repair first narrows the gap on the edges below gap / 32
 FLOAT_EXACT = 2**52  # scipy works in float64: integers below this stay exact
 
 
@@ -72,13 +73,76 @@ def solve(
     """Maximum-weight b-matching of the graph (each edge used at most once).
 
     With `participation`, first the most people matched, then the largest weight.
+    Connected components are independent problems, solved one by one (LAPJV's time
+    grows much faster than linearly with the size of the graph).
     """
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
     weight = np.asarray(weight, dtype=np.int64)
     capacity = np.ones(n, dtype=np.int64) if capacity is None else np.asarray(capacity)
+    parts = _components(n, u, v)
+    if n > exact_limit:
+        # Too big to insist on a proof: every component gets only the bounded repair,
+        # and the result carries its certified gap to the bound.
+        exact_limit = 0
+    if len(parts) <= 1:
+        return _solve_connected(n, u, v, weight, capacity, participation, exact_limit)
+    solutions, chosen = [], []
+    for nodes, edges in parts:
+        local_u, local_v = np.searchsorted(nodes, u[edges]), np.searchsorted(nodes, v[edges])
+        solution = _solve_connected(
+            len(nodes), local_u, local_v, weight[edges], capacity[nodes], participation, exact_limit
+        )
+        solutions.append(solution)
+        chosen.append(edges[solution.edges])
+    return _combine(solutions, np.sort(np.concatenate(chosen)))
+
+
+def _components(n: int, u: np.ndarray, v: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(sorted nodes, edge indices) of each connected component that has an edge."""
+    if len(u) == 0:
+        return []
+    adjacency = sp.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    count, label = connected_components(adjacency, directed=False)
+    if count == 1:
+        return [(np.arange(n), np.arange(len(u)))]
+    edge_order = np.argsort(label[u], kind="stable")
+    edge_bounds = np.searchsorted(label[u][edge_order], np.arange(count + 1))
+    node_order = np.argsort(label, kind="stable")
+    node_bounds = np.searchsorted(label[node_order], np.arange(count + 1))
+    return [
+        (
+            node_order[node_bounds[c] : node_bounds[c + 1]],
+            edge_order[edge_bounds[c] : edge_bounds[c + 1]],
+        )
+        for c in range(count)
+        if edge_bounds[c + 1] > edge_bounds[c]
+    ]
+
+
+def _combine(solutions: list[Solution], edges: np.ndarray) -> Solution:
+    """One solution from independent components: totals and bounds add up, and the
+    whole is proven only if every part is."""
+    certificates = {solution.certificate for solution in solutions}
+    if "none" in certificates:
+        certificate = "none"
+    else:  # the strongest kind of proof that every component needed
+        certificate = next(c for c in ("exact", "lp-duals", "bound") if c in certificates)
+    solvers = sorted({solution.solver for solution in solutions})
+    return Solution(
+        edges=edges,
+        total=sum(solution.total for solution in solutions),
+        upper_bound=float(sum(solution.upper_bound for solution in solutions)),
+        optimal=certificate != "none",
+        certificate=certificate,
+        solver=f"{len(solutions)} components: " + ", ".join(solvers),
+    )
+
+
+def _solve_connected(n, u, v, weight, capacity, participation, exact_limit) -> Solution:
     expanded = _expand(n, u, v, weight, capacity, participation)
-    matched, upper2, certificate, solver = _solve_simple(expanded.graph, exact_limit)
+    warm = _warm_start(n, u, v, weight, capacity, expanded)
+    matched, upper2, certificate, solver = _solve_simple(expanded.graph, exact_limit, warm)
     chosen = expanded.decode(matched)
     total = int(weight[chosen].sum())
     # Translate the bound on the expanded objective back to the pair weights.
@@ -88,6 +152,37 @@ def solve(
     if optimal:
         upper_bound = max(upper_bound, float(total))
     return Solution(chosen, total, upper_bound, optimal, certificate, solver)
+
+
+def _warm_start(n, u, v, weight, capacity, expanded: _Expanded):
+    """Potentials for the expanded graph from the same graph with capacity 1, or None.
+
+    Copies of a person have the same edges, which makes LAPJV slow (many rows tie for
+    the same columns), while the capacity-1 graph is fast to solve and its optimal
+    potentials are nearly optimal for the copies too. Without copies, or with the
+    participation bonuses (different weights per copy), it starts cold.
+    """
+    if expanded.graph.n == n or expanded.bonus_half or len(weight) == 0:
+        return None
+    simple = _Graph(n, u, v, weight)
+    weights = _symmetric(simple, weight)
+    shift = _row_shift(simple)
+    sigma = _relaxation(simple, weights, shift)
+    potentials = _potentials(_cost_matrix(simple, weights, shift), sigma)
+    if potentials is None:
+        return None
+    row_potential, column_potential = potentials
+    # Copies are numbered person by person; the gadget nodes after them start at 0.
+    person = np.repeat(np.arange(n), np.maximum(capacity, 1))
+    expanded_shift = _row_shift(expanded.graph)
+    rows = np.zeros(expanded.graph.n, dtype=np.int64)
+    columns = np.zeros(expanded.graph.n, dtype=np.int64)
+    copies = np.arange(len(person))
+    # Measured from the expanded graph's row shift, so a copy's reduced costs equal
+    # its person's.
+    rows[copies] = row_potential[person] + expanded_shift[copies] - shift[person]
+    columns[copies] = column_potential[person]
+    return rows, columns
 
 
 # --- capacities -------------------------------------------------------------------------
@@ -193,7 +288,7 @@ def _expand(n, u, v, weight, capacity, participation) -> _Expanded:
 # --- the capacity-1 solver --------------------------------------------------------------
 
 
-def _solve_simple(graph: _Graph, exact_limit: int):
+def _solve_simple(graph: _Graph, exact_limit: int, warm=None):
     """Returns (matched edge indices, 2 * upper bound or None, certificate, solver)."""
     if len(graph.w) == 0:
         return np.zeros(0, dtype=np.int64), 0, "bound", "trivial"
@@ -201,23 +296,26 @@ def _solve_simple(graph: _Graph, exact_limit: int):
     if (max_w + 1) * (graph.n + 1) >= FLOAT_EXACT:
         return _exact_whole(graph), None, "exact", "rustworkx (weights too large for LAPJV)"
     weights = _symmetric(graph, graph.w)
-    sigma = _relaxation(graph, weights, max_w + 1)
+    shift = _row_shift(graph)
+    sigma = _relaxation(graph, weights, shift, warm)
     doubled = int(np.asarray(weights[np.arange(graph.n), sigma]).ravel().sum())
     matched = _matching_from_permutation(graph, weights, sigma)
     total = int(graph.w[matched].sum())
     if 2 * total == doubled:
         return matched, doubled, "bound", "relaxation"
-    repaired = _local_repair(graph, weights, sigma, matched)
-    if int(graph.w[repaired].sum()) > total:
-        matched, total = repaired, int(graph.w[repaired].sum())
-        if 2 * total == doubled:
-            return matched, doubled, "bound", "relaxation + local repair"
-    duals = _duals(graph, weights, sigma, max_w + 1)
-    if duals is not None:
+    # The duals come first: their reduced-cost repair is exact and usually touches far
+    # fewer nodes than the local repair (the odd cycles' whole neighbourhood), which is
+    # only the fallback when the duals cannot be recovered.
+    duals = _duals(graph, weights, sigma, shift)
+    if duals is None:
+        repaired = _local_repair(graph, weights, sigma, matched)
+        if int(graph.w[repaired].sum()) > total:
+            matched, total = repaired, int(graph.w[repaired].sum())
+            if 2 * total == doubled:
+                return matched, doubled, "bound", "relaxation + local repair"
+    else:
         limit = graph.n if graph.n <= exact_limit else COMPONENT_LIMIT
-        improved, complete = _reduced_cost_repair(graph, duals, doubled - 2 * total, limit)
-        if int(graph.w[improved].sum()) > total:
-            matched = improved
+        matched, complete = _reduced_cost_repair(graph, duals, matched, doubled, limit)
         if complete or graph.n <= exact_limit:
             if not complete:
                 return _exact_whole(graph), doubled, "exact", "rustworkx fallback"
@@ -235,21 +333,57 @@ def _symmetric(graph: _Graph, values: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, (rows, cols)), shape=(graph.n, graph.n), dtype=np.int64)
 
 
-def _cost_matrix(graph: _Graph, weights: sp.csr_matrix, big: int) -> sp.csr_matrix:
-    """Costs big - w (strictly positive) plus the self-edge "stay unmatched" at cost big."""
-    costs = weights.copy()
-    costs.data = big - costs.data
-    costs = (costs + sp.identity(graph.n, dtype=np.int64, format="csr") * big).tocsr()
+def _row_shift(graph: _Graph) -> np.ndarray:
+    """Per row, 1 + the node's heaviest edge: the constant its costs are measured from.
+
+    Adding a constant to a row changes every assignment's cost by the same amount, so
+    the optimum is the same; measured from each node's own best edge (rather than the
+    graph's), the costs make LAPJV's initial reductions much closer to the optimum
+    (measured: 2.07 s -> 1.5 s on the n = 10,000 benchmark graph).
+    """
+    best = np.zeros(graph.n, dtype=np.int64)
+    np.maximum.at(best, graph.u, graph.w)
+    np.maximum.at(best, graph.v, graph.w)
+    return best + 1
+
+
+def _cost_matrix(graph: _Graph, weights: sp.csr_matrix, shift: np.ndarray) -> sp.csr_matrix:
+    """Costs shift_i - w_ij (strictly positive) plus the self-edge "stay unmatched" at
+    cost shift_i."""
+    costs = weights.tocoo()
+    data = shift[costs.row] - costs.data
+    rows = np.concatenate([costs.row, np.arange(graph.n)])
+    cols = np.concatenate([costs.col, np.arange(graph.n)])
+    costs = sp.csr_matrix(
+        (np.concatenate([data, shift]), (rows, cols)), shape=(graph.n, graph.n), dtype=np.int64
+    )
     costs.sort_indices()
     return costs
 
 
-def _relaxation(graph: _Graph, weights: sp.csr_matrix, big: int) -> np.ndarray:
-    costs = _cost_matrix(graph, weights, big).astype(np.float64)
-    rows, cols = min_weight_full_bipartite_matching(costs)
+def _relaxation(graph: _Graph, weights: sp.csr_matrix, shift: np.ndarray, warm=None) -> np.ndarray:
+    costs = _cost_matrix(graph, weights, shift)
+    if warm is not None:
+        costs = _warm_costs(costs, *warm)
+    rows, cols = min_weight_full_bipartite_matching(costs.astype(np.float64))
     sigma = np.empty(graph.n, dtype=np.int64)
     sigma[rows] = cols
     return sigma
+
+
+def _warm_costs(costs: sp.csr_matrix, row_potential, column_potential) -> sp.csr_matrix:
+    """Reduced costs c_ij - u_i - v_j from potentials of a similar problem, shifted per
+    row to be >= 1. Row and column constants change every assignment's cost by the same
+    amount, so the optimum is unchanged; but where the potentials are (nearly) optimal
+    most reduced costs on the optimum are at their row's minimum, so LAPJV's initial
+    reductions already assign almost every row (measured on the n = 10,000 benchmark
+    graph with capacities: 1.56 s cold, 0.2 s warm)."""
+    row_of = np.repeat(np.arange(costs.shape[0]), np.diff(costs.indptr))
+    reduced = costs.data - row_potential[row_of] - column_potential[costs.indices]
+    reduced -= np.minimum.reduceat(reduced, costs.indptr[:-1])[row_of] - 1
+    if reduced.max(initial=0) >= FLOAT_EXACT // (costs.shape[0] + 1):
+        return costs  # too large to stay exact in float64: start cold instead
+    return sp.csr_matrix((reduced, costs.indices, costs.indptr), shape=costs.shape)
 
 
 def _matching_from_permutation(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray):
@@ -328,37 +462,21 @@ def _local_repair(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, matc
 # --- dual certificate and reduced-cost repair ------------------------------------------
 
 
-def _duals(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, big: int):
+def _duals(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, shift: np.ndarray):
     """2 * the fractional vertex cover y proven by the assignment, or None.
 
-    For the min-cost assignment with costs c, potentials u (rows) and v (columns) with
-    u_i + v_j <= c_ij and equality on the permutation are shortest-path distances in the
-    graph with arcs sigma(i) -> j of length c_ij - c_i,sigma(i). Then Y_i = big - u_i - v_i
-    satisfies Y_i + Y_j >= 2 w_ij and Y_i >= 0, with sum(Y) = A. Everything is checked
-    with exact integers before it is used.
+    For the min-cost assignment with costs c_ij = shift_i - w_ij, potentials u (rows) and
+    v (columns) with u_i + v_j <= c_ij and equality on the permutation are shortest-path
+    distances in the graph with arcs sigma(i) -> j of length c_ij - c_i,sigma(i). Then
+    Y_i = shift_i - u_i - v_i satisfies Y_i + Y_j >= 2 w_ij and Y_i >= 0, with
+    sum(Y) = A. Everything is checked with exact integers before it is used.
     """
-    costs = _cost_matrix(graph, weights, big)
-    rows = np.repeat(np.arange(graph.n), np.diff(costs.indptr))
-    cols = costs.indices.astype(np.int64)
-    cost = costs.data.astype(np.int64)
-    own = np.asarray(costs[np.arange(graph.n), sigma]).ravel().astype(np.int64)
-    source = sigma[rows]
-    length = cost - own[rows]
-    order = np.argsort(cols, kind="stable")
-    source, target, length = source[order], cols[order], length[order]
-    starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
-    if len(starts) != graph.n:
+    costs = _cost_matrix(graph, weights, shift)
+    potentials = _potentials(costs, sigma)
+    if potentials is None:
         return None
-    potential = np.zeros(graph.n, dtype=np.int64)
-    for _ in range(BELLMAN_FORD_ROUNDS):
-        relaxed = np.minimum(potential, np.minimum.reduceat(potential[source] + length, starts))
-        if np.array_equal(relaxed, potential):
-            break
-        potential = relaxed
-    else:
-        return None
-    row_potential = own - potential[sigma]
-    doubled_cover = big - row_potential - potential
+    row_potential, potential = potentials
+    doubled_cover = shift - row_potential - potential
     reduced = doubled_cover[graph.u] + doubled_cover[graph.v] - 2 * graph.w
     doubled = int(np.asarray(weights[np.arange(graph.n), sigma]).ravel().sum())
     if (reduced < 0).any() or (doubled_cover < 0).any() or int(doubled_cover.sum()) != doubled:
@@ -366,16 +484,64 @@ def _duals(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, big: int):
     return reduced
 
 
-def _reduced_cost_repair(graph: _Graph, reduced: np.ndarray, gap2: int, component_limit: int):
-    """Exact matching on the edges that could belong to a better matching.
+def _potentials(costs: sp.csr_matrix, sigma: np.ndarray):
+    """(row, column) potentials u, v with u_i + v_j <= c_ij, equality on sigma, or None.
+
+    The column potentials are shortest-path distances in the graph with arcs
+    sigma(i) -> j of length c_ij - c_i,sigma(i) (no negative cycle when sigma is
+    optimal), found by a vectorised Bellman-Ford; then u_i = c_i,sigma(i) - v_sigma(i).
+    """
+    n = costs.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(costs.indptr))
+    cols = costs.indices.astype(np.int64)
+    cost = costs.data.astype(np.int64)
+    own = np.asarray(costs[np.arange(n), sigma]).ravel().astype(np.int64)
+    source = sigma[rows]
+    length = cost - own[rows]
+    order = np.argsort(cols, kind="stable")
+    source, target, length = source[order], cols[order], length[order]
+    starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
+    if len(starts) != n:
+        return None
+    potential = np.zeros(n, dtype=np.int64)
+    for _ in range(BELLMAN_FORD_ROUNDS):
+        relaxed = np.minimum(potential, np.minimum.reduceat(potential[source] + length, starts))
+        if np.array_equal(relaxed, potential):
+            return own - potential[sigma], potential
+        potential = relaxed
+    return None
+
+
+def _reduced_cost_repair(graph: _Graph, reduced: np.ndarray, matched, doubled: int, limit: int):
+    """The optimum, proven by the duals: returns (matching, complete).
 
     A matching M satisfies 2 * (bound - w(M)) = sum of reduced costs of its edges + sum of
     Y over its unmatched nodes (all terms >= 0). So a matching better than the current one
-    only uses edges with reduced cost < gap2, and the best matching on that subgraph,
-    solved exactly component by component, is the optimum. Returns (matching, complete);
-    complete is False when a component was too big to solve exactly.
+    only uses edges with reduced cost < gap2 = 2 * (bound - w(M)), and the best matching
+    on that subgraph, solved exactly component by component, is the optimum. complete is
+    False when a component was too big to solve exactly.
+
+    The smaller the gap, the fewer edges qualify, so the gap is first narrowed with the
+    same exact repair on a tighter threshold (a heuristic step: smaller components).
     """
-    keep = np.flatnonzero(reduced < gap2)
+    for fraction in TIGHTENING:
+        gap2 = doubled - 2 * int(graph.w[matched].sum())
+        if gap2 <= 0:
+            return matched, True
+        matched, _ = _repair_below(graph, reduced, gap2 // fraction, limit, matched)
+    gap2 = doubled - 2 * int(graph.w[matched].sum())
+    if gap2 <= 0:
+        return matched, True
+    return _repair_below(graph, reduced, gap2, limit, matched)
+
+
+def _repair_below(graph: _Graph, reduced, threshold: int, component_limit: int, matched):
+    """Best matching on the edges with reduced cost < threshold plus the matched edges,
+    component by component; components over the limit keep their current edges.
+    Returns (matching, complete): complete when every component was solved."""
+    is_matched = np.zeros(len(graph.w), dtype=bool)
+    is_matched[matched] = True
+    keep = np.flatnonzero((reduced < threshold) | is_matched)
     if len(keep) == 0:
         return np.zeros(0, dtype=np.int64), True
     sub = sp.csr_matrix(
@@ -386,19 +552,19 @@ def _reduced_cost_repair(graph: _Graph, reduced: np.ndarray, gap2: int, componen
     order = np.argsort(edge_label, kind="stable")
     keep, edge_label = keep[order], edge_label[order]
     bounds = np.flatnonzero(np.r_[True, edge_label[1:] != edge_label[:-1], True])
-    matched, complete = [], True
+    result, complete = [], True
     for start, stop in itertools.pairwise(bounds):
         edges = keep[start:stop]
         if len(edges) == 1:
-            matched.append(edges)
+            result.append(edges)
             continue
         nodes = np.unique(np.concatenate([graph.u[edges], graph.v[edges]]))
         if len(nodes) > component_limit:
             complete = False
+            result.append(edges[is_matched[edges]])
             continue
-        matched.append(_exact_edges(graph, edges))
-    result = np.sort(np.concatenate(matched)) if matched else np.zeros(0, dtype=np.int64)
-    return result, complete
+        result.append(_exact_edges(graph, edges))
+    return np.sort(np.concatenate(result)), complete
 
 
 def _exact_edges(graph: _Graph, edges: np.ndarray) -> np.ndarray:
