@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from docsection import update_section
 
 from twoway.matching.candidates import DEFAULT_K, EXACT_LIMIT, GROUP_SIZE, generate_candidates
 from twoway.matching.engine import Timer, match
@@ -31,9 +32,6 @@ from twoway.matching.solver import greedy_matching, solve
 from twoway.matching.synthetic import generate_organisation
 from twoway.matching.vocabulary import load_default_vocabulary
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- matching:start -->", "<!-- matching:end -->"
 DEFAULT_SIZES = (1_000, 2_000, 5_000, 10_000, 100_000)
 RUSTWORKX_LIMIT = 10_000
 NETWORKX_LIMIT = 2_000
@@ -266,18 +264,6 @@ def _approximation_lines(studies: list[dict]) -> list[str]:
     ]
 
 
-def update_doc(table: str) -> None:
-    text = DOC.read_text("utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n## Matching\n\n{table}{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, "utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
@@ -317,7 +303,7 @@ def main() -> int:
     table = render(rows, loss, approximation, command.strip())
     print(table)
     if not args.no_doc:
-        update_doc(table)
+        update_section("matching", "Matching", table)
     return 0
 
 
