@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from twoway.matching.candidates import DEFAULT_K
 from twoway.matching.engine import Timer, match
 from twoway.matching.errors import InputError
-from twoway.matching.formats import parse_rules, read_input
+from twoway.matching.formats import SCALAR_RULES, parse_rules, read_input
 from twoway.matching.model import CROSS_DEPARTMENT_CHOICES, MODE_CHOICES, RECIPROCITY_CHOICES
 from twoway.matching.output import (
     candidates_to_csv,
@@ -69,17 +69,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
-
-
-RULE_FLAGS = (
-    "cross_department",
-    "exclude_reporting_line",
-    "min_level_gap",
-    "max_level_gap",
-    "require_common_language",
-    "min_timezone_overlap_hours",
-    "reciprocity",
-)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -143,7 +132,7 @@ def _with_rule_overrides(match_input, args: argparse.Namespace):
             except json.JSONDecodeError as error:
                 raise InputError([f"{args.rules}: invalid JSON: {error.msg}"]) from error
         rules = parse_rules(raw.get("rules", raw) if isinstance(raw, dict) else raw, base=rules)
-    flags = {name: getattr(args, name) for name in RULE_FLAGS if getattr(args, name) is not None}
+    flags = {name: getattr(args, name) for name in SCALAR_RULES if getattr(args, name) is not None}
     if flags:
         rules = parse_rules(flags, base=rules)
     return dataclasses.replace(match_input, rules=rules)

@@ -133,6 +133,18 @@ def parse_csv(text: str) -> MatchInput:
 # --- rules ----------------------------------------------------------------------------
 
 
+# Rules that hold one value each; the CLI has a flag for every one of them.
+SCALAR_RULES = (
+    "cross_department",
+    "exclude_reporting_line",
+    "min_level_gap",
+    "max_level_gap",
+    "require_common_language",
+    "min_timezone_overlap_hours",
+    "reciprocity",
+)
+
+
 def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None = None) -> Rules:
     """Rules from a JSON-like mapping, on top of `base` (defaults when None)."""
     own = problems is None
@@ -141,17 +153,7 @@ def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None 
     if not isinstance(raw, Mapping):
         problems.add("rules", "-", "must be an object")
         raw = {}
-    known = {
-        "cross_department",
-        "exclude_reporting_line",
-        "min_level_gap",
-        "max_level_gap",
-        "require_common_language",
-        "min_timezone_overlap_hours",
-        "reciprocity",
-        "exclude_pairs",
-        "weights",
-    }
+    known = {*SCALAR_RULES, "exclude_pairs", "weights"}
     for name in sorted(set(raw) - known):
         problems.add("rules", name, "unknown rule")
     changes: dict[str, Any] = {}
