@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db
 INVITE_URL = "/accounts/programs/river/invitations/"
 
 
+PASSPHRASE = "a long pass phrase"
+
+
+def _account_form(full_name: str, repeated: str = PASSPHRASE) -> dict[str, str]:
+    """The new account's details, as typed on the invitation page."""
+    return {"full_name": full_name, "password1": PASSPHRASE, "password2": repeated}
+
+
 def _invite(client, cast, email="newcomer@example.org", role="participant") -> str:
     client.force_login(cast.dana)
     response = client.post(INVITE_URL, {"email": email, "full_name": "New Comer", "role": role})
@@ -64,11 +72,7 @@ def test_accepting_creates_the_account_and_enrols_the_participant(client, cast):
     link = _invite(client, cast)
     response = client.post(
         link,
-        {
-            "full_name": "New Comer",
-            "password1": "a long pass phrase",
-            "password2": "a long pass phrase",
-        },
+        _account_form("New Comer"),
     )
     assert response.status_code == 302
     user = User.objects.get(email="newcomer@example.org")
@@ -80,23 +84,14 @@ def test_coordinator_invitation_grants_the_coordinator_role(client, cast):
     link = _invite(client, cast, email="co@example.org", role="coordinator")
     client.post(
         link,
-        {
-            "full_name": "Co Ord",
-            "password1": "a long pass phrase",
-            "password2": "a long pass phrase",
-        },
+        _account_form("Co Ord"),
     )
     assert cast.river.coordinators.filter(email="co@example.org").exists()
 
 
 def test_an_invitation_works_only_once(client, cast):
     link = _invite(client, cast)
-    form = {
-        "full_name": "New Comer",
-        "password1": "a long pass phrase",
-        "password2": "a long pass phrase",
-    }
-    client.post(link, form)
+    client.post(link, _account_form("New Comer"))
     client.logout()
     response = client.get(link)
     assert response.status_code == 410
@@ -108,11 +103,7 @@ def test_an_expired_invitation_is_refused(client, cast):
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         response = client.post(
             link,
-            {
-                "full_name": "Late",
-                "password1": "a long pass phrase",
-                "password2": "a long pass phrase",
-            },
+            _account_form("Late"),
         )
     assert response.status_code == 410
     assert "expired" in response.content.decode()
@@ -128,7 +119,7 @@ def test_mismatched_passwords_name_the_field_and_create_nothing(client, cast):
     link = _invite(client, cast)
     response = client.post(
         link,
-        {"full_name": "New Comer", "password1": "a long pass phrase", "password2": "different"},
+        _account_form("New Comer", repeated="different"),
     )
     assert response.status_code == 200
     assert "password2" in response.context["form"].errors

@@ -20,17 +20,6 @@ class PairingStatus(models.TextChoices):
 LIVE_STATUSES = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE)
 
 
-class PairingQuerySet(models.QuerySet["Pairing"]):
-    def live(self) -> PairingQuerySet:
-        return self.filter(status__in=LIVE_STATUSES)
-
-    def involving(self, participant_ids) -> PairingQuerySet:
-        return self.filter(
-            models.Q(participant_a__in=participant_ids)
-            | models.Q(participant_b__in=participant_ids)
-        )
-
-
 class Pairing(models.Model):
     """Two participants matched in a program.
 
@@ -63,8 +52,6 @@ class Pairing(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PairingQuerySet.as_manager()
-
     class Meta:
         ordering = ["-proposed_at"]
         constraints = [
@@ -83,14 +70,6 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_a.user} ↔ {self.participant_b.user}"
-
-    def partner_of(self, participant_id: int) -> int:
-        """The id of the other partner."""
-        if participant_id == self.participant_a_id:
-            return self.participant_b_id
-        if participant_id == self.participant_b_id:
-            return self.participant_a_id
-        raise ValueError("not a partner in this pairing")
 
 
 class ExitReason(models.TextChoices):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -128,10 +127,6 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.department}, L{self.level})"
-
-    def tenure_years(self, today: date | None = None) -> float:
-        today = today or date.today()
-        return round((today - self.hired_on).days / 365.25, 1)
 
 
 class Offer(models.Model):

@@ -44,10 +44,6 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"Agreement of {self.pairing}"
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_by_a_at is not None and self.confirmed_by_b_at is not None
-
 
 class Conversation(models.Model):
     """One meeting of a pair."""

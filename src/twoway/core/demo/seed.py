@@ -19,7 +19,6 @@ from twoway.core.demo import org
 from twoway.core.demo.relationships import PairPlan, PilotWriter
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Gap, Offer, Profile, Skill, TypicalGiver
-from twoway.profiles.vocabulary import skill_vocabulary_sync
 from twoway.programs.models import (
     Cadence,
     CrossDepartment,
@@ -58,7 +57,6 @@ class DemoSummary:
 def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) -> DemoSummary:
     now = now or timezone.now()
     _remove_previous_demo()
-    skill_vocabulary_sync()
     persons, named = org.build_organisation(people=people, seed=seed, today=now.date())
     users = _create_users(persons)
     _create_profiles(persons, users)
