@@ -11,7 +11,7 @@ from twoway.accounts.models import User
 from twoway.pairing.models import Pairing, PairingStatus
 from twoway.profiles.models import Profile, Skill
 from twoway.programs.models import Participant, Program, ProgramStatus
-from twoway.relationships.models import Conversation, Exchange
+from twoway.relationships.models import Conversation, ConversationStatus, Exchange
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -63,6 +63,10 @@ def pairing_of(a: Participant, b: Participant, **fields) -> Pairing:
     first, second = sorted((a, b), key=lambda p: p.pk)
     fields.setdefault("status", PairingStatus.ACTIVE)
     fields.setdefault("started_at", timezone.now() - timedelta(days=30))
+    if fields["status"] != PairingStatus.PROPOSED:
+        accepted = fields["started_at"] - timedelta(days=1)
+        for field in ("accepted_by_a_at", "accepted_by_b_at", "accepted_at"):
+            fields.setdefault(field, accepted)
     return Pairing.objects.create(
         program=a.program, participant_a=first, participant_b=second, **fields
     )
@@ -72,7 +76,8 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Conversation
 
-    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    status = ConversationStatus.HELD
 
 
 def skill(name: str = "Budgeting") -> Skill:
@@ -81,6 +86,7 @@ def skill(name: str = "Budgeting") -> Skill:
 
 def exchange(conversation: Conversation, teacher: Participant, learner: Participant, **fields):
     fields.setdefault("skill", skill())
+    fields.setdefault("logged_by", learner)
     return Exchange.objects.create(
         conversation=conversation, teacher=teacher, learner=learner, **fields
     )

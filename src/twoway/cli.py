@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from twoway import __version__
-from twoway.core.demo.org import MIN_PEOPLE
+from twoway.demo.org import MIN_PEOPLE
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

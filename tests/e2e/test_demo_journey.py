@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twoway.core.demo.seed import seed_demo
+from twoway.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "twoway.programs",
     "twoway.pairing",
     "twoway.relationships",
+    "twoway.home",
+    "twoway.demo",
 ]
 
 MIDDLEWARE = [
@@ -137,7 +139,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "twoway.core.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # WAL lets readers carry on while a writer commits; IMMEDIATE takes

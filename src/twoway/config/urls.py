@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from twoway.core import views as core_views
+from twoway.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("twoway.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

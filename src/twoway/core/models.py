@@ -20,6 +20,12 @@ def rating(field: str, *, name: str) -> models.CheckConstraint:
     return between(field, RATING_MIN, RATING_MAX, name=name)
 
 
-def one_of(field: str, choices: type[models.Choices], *, name: str) -> models.CheckConstraint:
-    """A database check that `field` holds one of its choices, whoever writes the row."""
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+def one_of(
+    field: str, choices: type[models.Choices], *, name: str, blank: bool = False
+) -> models.CheckConstraint:
+    """A database check that `field` holds one of its choices, whoever writes the row.
+
+    With `blank`, the empty string ("not said") is allowed too.
+    """
+    allowed = [*choices.values, ""] if blank else choices.values
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": allowed}), name=name)

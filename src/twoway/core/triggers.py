@@ -94,6 +94,26 @@ class CreateTriggers(migrations.operations.base.Operation):
         return (self.__class__.__qualname__, [self.rules], {})
 
 
+class ReplaceTriggers(CreateTriggers):
+    """Install a new version of rules that an earlier migration created.
+
+    Going backwards keeps the new version: the earlier migration's own reversal
+    drops the triggers by name, and a stricter rule never makes old data invalid.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = _vendor(schema_editor)
+        for rule in self.rules:
+            self._run(schema_editor, getattr(rule, f"{vendor}_reverse")())
+            self._run(schema_editor, getattr(rule, vendor)())
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self) -> str:
+        return "Replace integrity triggers " + ", ".join(rule.name for rule in self.rules)
+
+
 def _vendor(schema_editor) -> str:
     vendor = schema_editor.connection.vendor
     if vendor not in {"sqlite", "postgresql"}:
@@ -122,13 +142,23 @@ def partner_rule(
     )
 
 
+def differs(left: str, right: str) -> str:
+    """SQL that is true when two values differ, NULL counting as a value.
+
+    A plain `<>` is NULL, so never true, when either side is NULL: a change to or
+    from NULL would slip through. Written without IS DISTINCT FROM so that it
+    runs on older SQLite versions as well as on PostgreSQL.
+    """
+    return f"({left} <> {right} OR ({left} IS NULL) <> ({right} IS NULL))"
+
+
 def immutable_rule(*, name: str, table: str, columns: tuple[str, ...]) -> TriggerRule:
     """Columns that say who or what a row belongs to never change after insert.
 
     Rules checked on a child row (an exchange is between the partners of its
     pairing) would otherwise be bypassed by moving the parent row instead.
     """
-    changed = " OR ".join(f"NEW.{column} <> OLD.{column}" for column in columns)
+    changed = " OR ".join(differs(f"NEW.{column}", f"OLD.{column}") for column in columns)
     return TriggerRule(
         name=name,
         table=table,

@@ -3,14 +3,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from twoway.core.selectors import home_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +24,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body = {"status": "error", "database": "unreachable", "version": settings.VERSION}
         return JsonResponse(body, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "version": settings.VERSION})
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", home_for_user(request.user))

@@ -13,20 +13,30 @@ class PairingStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Did not go ahead"  # the partner never learns who declined, or why
     EXITED = "exited", "Closed"  # partners see a neutral closure, never "exited"
 
 
 # Statuses that take one of a participant's places (the program's capacity).
 LIVE_STATUSES = (PairingStatus.ACCEPTED, PairingStatus.ACTIVE)
+# A pair has at most one open pairing in a program at a time; once it has ended,
+# a later matching run may propose the same two people again.
+OPEN_STATUSES = (PairingStatus.PROPOSED, *LIVE_STATUSES)
+ENDED_STATUSES = (PairingStatus.COMPLETED, PairingStatus.DECLINED, PairingStatus.EXITED)
 
 
 class Pairing(models.Model):
     """Two participants matched in a program.
 
     The pair is stored once, in canonical order (participant_a has the smaller
-    id), so "A with B" and "B with A" cannot both exist. A database trigger
+    id), so "A with B" and "B with A" cannot both be open. A database trigger
     (see migration 0002) keeps both partners in the pairing's program and
     holds each participant to the program's capacity of live pairings.
+
+    Lifecycle: a matching run proposes the pairing; each partner accepts it
+    separately (a decline by either ends it); once both have accepted it is
+    accepted and takes a place; once both have confirmed the agreement it is
+    active; it ends completed, or exited through the confidential way out.
     """
 
     program = models.ForeignKey(
@@ -48,7 +58,9 @@ class Pairing(models.Model):
         help_text="What each partner teaches the other, differences bridged, common ground.",
     )
     proposed_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by_a_at = models.DateTimeField(null=True, blank=True)
+    accepted_by_b_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="When both had accepted.")
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -62,7 +74,14 @@ class Pairing(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["program", "participant_a", "participant_b"],
-                name="pairing_once_per_program",
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="pairing_open_once_per_program",
+            ),
+            # A pairing takes someone's place only with their own acceptance.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=LIVE_STATUSES)
+                | models.Q(accepted_by_a_at__isnull=False, accepted_by_b_at__isnull=False),
+                name="pairing_live_only_when_both_accepted",
             ),
             one_of("status", PairingStatus, name="pairing_status_valid"),
         ]
@@ -70,6 +89,37 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_a.user} ↔ {self.participant_b.user}"
+
+
+class DeclineReason(models.TextChoices):
+    TIMING = "timing", "The timing is wrong for me"
+    FIT = "fit", "I don't think we would work well together"
+    CONFLICT = "conflict", "We already work closely, or there is a conflict of interest"
+    NEEDS = "needs", "What we could learn from each other is not what I need"
+    OTHER = "other", "Another reason"
+
+
+class Decline(models.Model):
+    """One partner saying no to a proposal, which ends it.
+
+    The partner sees only that the proposal did not go ahead; the reason is for
+    the program's coordinators, who can propose someone else.
+    """
+
+    pairing = models.OneToOneField(Pairing, on_delete=models.CASCADE, related_name="decline")
+    declined_by = models.ForeignKey(
+        "programs.Participant", on_delete=models.CASCADE, related_name="declines"
+    )
+    reason = models.CharField(max_length=20, choices=DeclineReason.choices)
+    detail = models.TextField(blank=True, help_text="Seen by coordinators only.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [one_of("reason", DeclineReason, name="decline_reason_valid")]
+
+    def __str__(self) -> str:
+        return f"Decline {self.pk}"  # no names: the reason is confidential
 
 
 class ExitReason(models.TextChoices):

@@ -10,8 +10,8 @@ class SkillAliasInline(admin.TabularInline):
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "cluster", "typical_giver"]
-    list_filter = ["category", "typical_giver"]
+    list_display = ["name", "status", "category", "cluster", "typical_giver"]
+    list_filter = ["status", "category", "typical_giver"]
     search_fields = ["name", "aliases__name", "cluster"]
     inlines = [SkillAliasInline]
 

@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone as django_timezone
 
 from twoway.core.models import between, one_of, rating
 from twoway.core.validators import validate_timezone
@@ -29,6 +30,11 @@ class SkillCategory(models.TextChoices):
     BUSINESS = "business", "Business"
 
 
+class SkillStatus(models.TextChoices):
+    CURATED = "curated", "In the vocabulary"
+    PROPOSED = "proposed", "Proposed by a participant, to be curated"
+
+
 class TypicalGiver(models.TextChoices):
     SENIOR = "senior", "Usually offered by seniors"
     JUNIOR = "junior", "Usually offered by juniors"
@@ -48,12 +54,26 @@ class Skill(models.Model):
         max_length=10, choices=TypicalGiver.choices, default=TypicalGiver.ANY
     )
     description = models.TextField(blank=True)
+    # A participant may name a skill the vocabulary lacks; it works at once and
+    # waits for a coordinator to give it a category and cluster, or merge it.
+    status = models.CharField(
+        max_length=10, choices=SkillStatus.choices, default=SkillStatus.CURATED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             one_of("category", SkillCategory, name="skill_category_valid"),
             one_of("typical_giver", TypicalGiver, name="skill_typical_giver_valid"),
+            one_of("status", SkillStatus, name="skill_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -83,6 +103,27 @@ class SkillAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class SharedField(models.TextChoices):
+    """Parts of a profile a person may show their partner."""
+
+    JOB_TITLE = "job_title", "Role title"
+    DEPARTMENT = "department", "Department"
+    LEVEL = "level", "Level"
+    LOCATION = "location", "Location and timezone"
+    LANGUAGES = "languages", "Languages"
+    INTERESTS = "interests", "Interests"
+    RESOURCE_GROUPS = "resource_groups", "Employee resource groups"
+    BIO = "bio", "About me"
+
+
+# Resource groups can reveal what someone has not chosen to tell a colleague.
+DEFAULT_SHARED = [field for field in SharedField.values if field != SharedField.RESOURCE_GROUPS]
+
+
+def _default_shared() -> list[str]:
+    return list(DEFAULT_SHARED)
+
+
 class Profile(models.Model):
     """Where a person sits in the organisation; shared by all their programs."""
 
@@ -95,7 +136,9 @@ class Profile(models.Model):
         validators=[MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)],
         help_text="1 is entry level; 8 is executive.",
     )
-    hired_on = models.DateField(help_text="Start date with the organisation, for tenure.")
+    hired_on = models.DateField(
+        null=True, blank=True, help_text="Start date with the organisation, for tenure."
+    )
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.CharField(max_length=80, help_text="Office or city")
     timezone = models.CharField(
@@ -114,6 +157,11 @@ class Profile(models.Model):
         default=list, blank=True, help_text="Employee resource groups the person belongs to"
     )
     bio = models.TextField(blank=True)
+    shared_with_partner = models.JSONField(
+        default=_default_shared,
+        blank=True,
+        help_text="The parts of this profile a partner sees; name and skills always show.",
+    )
 
     class Meta:
         ordering = ["user__full_name"]

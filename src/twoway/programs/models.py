@@ -113,6 +113,12 @@ class Program(models.Model):
         return self.name
 
 
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    EITHER = "either", "Either suits me"
+
+
 class ParticipantStatus(models.TextChoices):
     ENROLLED = "enrolled", "Enrolled"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -131,6 +137,21 @@ class Participant(models.Model):
     motivation = models.TextField(blank=True, help_text="What the person hopes to get and give.")
     enrolled_at = models.DateTimeField(default=timezone.now)
 
+    # Practicalities, the last step of the profile.
+    preferred_meeting_mode = models.CharField(
+        max_length=10, choices=MeetingMode.choices, blank=True
+    )
+    preferred_cadence_days = models.PositiveSmallIntegerField(
+        choices=Cadence.choices, null=True, blank=True
+    )
+    availability = models.TextField(
+        blank=True, help_text="When you can usually meet, e.g. Tuesday or Thursday afternoons."
+    )
+    profile_completed_at = models.DateTimeField(null=True, blank=True)
+    rematch_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the person asks for a new partner."
+    )
+
     class Meta:
         ordering = ["user__full_name"]
         constraints = [
@@ -138,6 +159,17 @@ class Participant(models.Model):
                 fields=["program", "user"], name="participant_once_per_program"
             ),
             one_of("status", ParticipantStatus, name="participant_status_valid"),
+            one_of(
+                "preferred_meeting_mode",
+                MeetingMode,
+                name="participant_meeting_mode_valid",
+                blank=True,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preferred_cadence_days__in=Cadence.values)
+                | models.Q(preferred_cadence_days__isnull=True),
+                name="participant_cadence_valid",
+            ),
         ]
 
     def __str__(self) -> str:

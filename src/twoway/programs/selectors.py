@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from twoway.programs.models import Program
+from django.db.models import Count
+
+from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
+from twoway.programs.models import Participant, ParticipantStatus, Program
 
 
 def can_coordinate(user, program: Program) -> bool:
@@ -14,3 +17,32 @@ def can_coordinate(user, program: Program) -> bool:
     if not user.is_authenticated:
         return False
     return program.coordinators.filter(pk=user.pk).exists()
+
+
+def programs_with_counts(programs: list[Program]) -> list[Program]:
+    """Attach the aggregate counts a coordinator or sponsor needs to each program.
+
+    Two grouped queries serve any number of programs.
+    """
+    ids = [program.pk for program in programs]
+    enrolled = dict(
+        Participant.objects.filter(program__in=ids, status=ParticipantStatus.ENROLLED)
+        .values_list("program")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_status: dict[tuple[int, str], int] = {
+        (program_id, status): n
+        for program_id, status, n in Pairing.objects.filter(program__in=ids)
+        .values_list("program", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for program in programs:
+        counts = {status: by_status.get((program.pk, status), 0) for status in PairingStatus}
+        program.participant_count = enrolled.get(program.pk, 0)
+        program.live_pairing_count = sum(counts[status] for status in LIVE_STATUSES)
+        program.proposed_pairing_count = counts[PairingStatus.PROPOSED]
+        program.completed_pairing_count = counts[PairingStatus.COMPLETED]
+        program.exit_count = counts[PairingStatus.EXITED]
+    return programs

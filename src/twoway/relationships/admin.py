@@ -8,11 +8,12 @@ from twoway.relationships.models import Agreement, Conversation
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["pairing", "format", "confirmed_by_a_at", "confirmed_by_b_at"]
+    list_display = ["pairing", "version", "format", "confirmed_by_a_at", "confirmed_by_b_at"]
     fields = [
         "pairing",
+        "version",
         "format",
-        "duration_weeks",
+        "ends_on",
         "checkin_every_days",
         "confirmed_by_a_at",
         "confirmed_by_b_at",
@@ -22,6 +23,6 @@ class AgreementAdmin(admin.ModelAdmin):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["pairing", "occurred_at", "duration_minutes"]
-    fields = ["pairing", "occurred_at", "duration_minutes"]
+    list_display = ["pairing", "status", "starts_at", "duration_minutes"]
+    fields = ["pairing", "status", "starts_at", "duration_minutes"]
     raw_id_fields = ["pairing"]

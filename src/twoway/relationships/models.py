@@ -3,10 +3,15 @@ the private and confidential signals around it."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
 from twoway.core.models import between, one_of, rating
+
+DEFAULT_CONFIDENTIALITY = "What we share stays between us unless we both agree otherwise."
 
 
 class AgreementFormat(models.TextChoices):
@@ -16,67 +21,118 @@ class AgreementFormat(models.TextChoices):
 
 
 class Agreement(models.Model):
-    """The expectations a pair sets together; both partners must confirm them."""
+    """One version of the expectations a pair sets together.
 
-    pairing = models.OneToOneField(
-        "pairing.Pairing", on_delete=models.CASCADE, related_name="agreement"
+    Both partners confirm a version. Changing it after either has confirmed
+    makes a new version that both confirm again, so the history stays visible
+    to the pair; a database trigger keeps a version that both confirmed from
+    being edited in place.
+    """
+
+    pairing = models.ForeignKey(
+        "pairing.Pairing", on_delete=models.CASCADE, related_name="agreements"
     )
-    objective_a_to_b = models.TextField(help_text="What A helps B learn.")
-    objective_b_to_a = models.TextField(help_text="What B helps A learn.")
+    version = models.PositiveSmallIntegerField(default=1)
+    objective_a_to_b = models.TextField(help_text="What partner A helps partner B learn.")
+    objective_b_to_a = models.TextField(help_text="What partner B helps partner A learn.")
     format = models.CharField(max_length=10, choices=AgreementFormat.choices)
-    duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     checkin_every_days = models.PositiveSmallIntegerField(default=14)
     success_measures = models.TextField(help_text="How the pair will know it worked.")
-    confidentiality = models.TextField(
-        default="What we share stays between us unless we both agree otherwise."
+    confidentiality = models.TextField(default=DEFAULT_CONFIDENTIALITY)
+    written_by = models.ForeignKey(
+        "programs.Participant", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     confirmed_by_a_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_b_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        ordering = ["pairing", "-version"]
         constraints = [
-            between("duration_weeks", 1, 260, name="agreement_duration_1_to_260_weeks"),
+            models.UniqueConstraint(fields=["pairing", "version"], name="agreement_version_once"),
+            between("version", 1, 1000, name="agreement_version_positive"),
             between("checkin_every_days", 1, 90, name="agreement_checkin_1_to_90_days"),
             one_of("format", AgreementFormat, name="agreement_format_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"Agreement of {self.pairing}"
+        return f"Agreement {self.pk} v{self.version}"
+
+    @property
+    def confirmed_by_both(self) -> bool:
+        return self.confirmed_by_a_at is not None and self.confirmed_by_b_at is not None
+
+
+class ConversationStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class Conversation(models.Model):
-    """One meeting of a pair."""
+    """One meeting of a pair: planned, then held or cancelled."""
 
     pairing = models.ForeignKey(
         "pairing.Pairing", on_delete=models.CASCADE, related_name="conversations"
     )
-    occurred_at = models.DateTimeField()
+    # Stable across reschedules and cancellation, so calendars update the one event.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.PLANNED
+    )
+    starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
+    location = models.CharField(
+        max_length=300, blank=True, help_text="A place, or a link to the video call."
+    )
+    focus_skills = models.ManyToManyField(
+        "profiles.Skill", blank=True, related_name="+", help_text="What the pair plans to cover."
+    )
     topics = models.JSONField(default=list, blank=True)
     shared_notes = models.TextField(blank=True, help_text="Visible to both partners.")
     logged_by = models.ForeignKey(
-        "programs.Participant", on_delete=models.SET_NULL, null=True, related_name="+"
+        "programs.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="The partner who scheduled or recorded it.",
     )
+    # Calendar apps apply an update only when its SEQUENCE is higher than the last.
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["pairing", "occurred_at"])]
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["pairing", "starts_at"], name="conversation_pairing_start")]
         constraints = [
             between("duration_minutes", 1, 600, name="conversation_duration_sane"),
+            one_of("status", ConversationStatus, name="conversation_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=ConversationStatus.CANCELLED)
+                | models.Q(cancelled_at__isnull=True),
+                name="conversation_cancelled_at_only_when_cancelled",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pairing} on {self.occurred_at:%Y-%m-%d}"
+        return f"Conversation {self.pk} on {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Exchange(models.Model):
     """One line of the two-way ledger: in a conversation, the teacher taught the
     learner a skill, and the learner rated its value. Balance comes from here.
 
-    A database trigger (see migration 0002) checks that teacher and learner are
-    the two partners of the conversation's pairing.
+    Database triggers (see migrations 0002 and 0003) check that teacher and
+    learner are the two partners of the conversation's pairing, and that the
+    person who logged the line is one of them.
     """
 
     conversation = models.ForeignKey(
@@ -87,6 +143,9 @@ class Exchange(models.Model):
     )
     learner = models.ForeignKey(
         "programs.Participant", on_delete=models.CASCADE, related_name="exchanges_learned"
+    )
+    logged_by = models.ForeignKey(
+        "programs.Participant", on_delete=models.CASCADE, related_name="exchanges_logged"
     )
     skill = models.ForeignKey("profiles.Skill", on_delete=models.PROTECT, related_name="exchanges")
     value_rating = models.PositiveSmallIntegerField(
@@ -102,11 +161,14 @@ class Exchange(models.Model):
                 condition=~models.Q(teacher=models.F("learner")),
                 name="exchange_teacher_is_not_learner",
             ),
+            models.UniqueConstraint(
+                fields=["conversation", "teacher", "skill"], name="exchange_once_per_lesson"
+            ),
             rating("value_rating", name="exchange_value_rating_1_to_5"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.teacher.user} taught {self.learner.user} {self.skill}"
+        return f"Exchange {self.pk}"
 
 
 class JournalEntry(models.Model):
@@ -122,10 +184,15 @@ class JournalEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    skills = models.ManyToManyField("profiles.Skill", blank=True, related_name="+")
     title = models.CharField(max_length=140, blank=True)
     body = models.TextField()
     revisit_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,6 +215,14 @@ class Goal(models.Model):
     pairing = models.ForeignKey("pairing.Pairing", on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(
         "programs.Participant", on_delete=models.CASCADE, related_name="goals"
+    )
+    skill = models.ForeignKey(
+        "profiles.Skill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The gap this goal works on.",
     )
     title = models.CharField(max_length=140)
     description = models.TextField(blank=True)
@@ -228,6 +303,9 @@ class Endorsement(models.Model):
         "profiles.Skill", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     text = models.TextField()
+    shown_on_profile = models.BooleanField(
+        default=False, help_text="The recipient decides whether it shows on their profile."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -246,3 +324,25 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author.user} endorses {self.recipient.user}"
+
+
+class PromptUse(models.Model):
+    """A conversation prompt the pair has marked as used."""
+
+    pairing = models.ForeignKey(
+        "pairing.Pairing", on_delete=models.CASCADE, related_name="prompt_uses"
+    )
+    prompt_id = models.SlugField(max_length=60)
+    marked_by = models.ForeignKey(
+        "programs.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "prompt_id"], name="prompt_used_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt {self.prompt_id} used"

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from twoway.core.demo.org import MIN_PEOPLE
-from twoway.core.demo.seed import seed_demo
+from twoway.demo.org import MIN_PEOPLE
+from twoway.demo.seed import seed_demo
 
 
 class Command(BaseCommand):

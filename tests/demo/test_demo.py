@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import Count, F, Max, Q
 
 from twoway.accounts.models import User
-from twoway.core.demo.seed import DRAFT_SLUG, PILOT_SLUG, seed_demo
+from twoway.demo.seed import DRAFT_SLUG, PILOT_SLUG, seed_demo
 from twoway.pairing.models import Exit, Pairing, PairingStatus
 from twoway.profiles.models import Gap, Offer, Profile
 from twoway.programs.models import Program, ProgramStatus
@@ -118,7 +118,7 @@ def test_one_pair_has_stalled(demo):
     pilot = Program.objects.get(slug=PILOT_SLUG)
     last_met = (
         Pairing.objects.filter(program=pilot, status=PairingStatus.ACTIVE)
-        .annotate(last=Max("conversations__occurred_at"))
+        .annotate(last=Max("conversations__starts_at"))
         .values_list("last", flat=True)
     )
     stale = [when for when in last_met if (NOW - when).days > 35]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from twoway.accounts.models import User
-from twoway.core.demo.org import Person
+from twoway.demo.org import Person
 from twoway.pairing.models import Exit, ExitReason, Pairing, PairingStatus
 from twoway.profiles.models import Gap, Offer, Skill
 from twoway.programs.models import Participant, Program
@@ -16,6 +16,7 @@ from twoway.relationships.models import (
     Agreement,
     AgreementFormat,
     Conversation,
+    ConversationStatus,
     Endorsement,
     EndorsementKind,
     Exchange,
@@ -141,6 +142,8 @@ class PilotWriter:
                     score=round(self.rng.uniform(0.68, 0.93), 3),
                     explanation=self._explanation(plan, a is senior),
                     proposed_at=started - timedelta(days=5),
+                    accepted_by_a_at=started - timedelta(days=3),
+                    accepted_by_b_at=started - timedelta(days=2),
                     accepted_at=started - timedelta(days=2),
                     started_at=started,
                 )
@@ -191,7 +194,8 @@ class PilotWriter:
                 rows.append(
                     Conversation(
                         pairing=pairing,
-                        occurred_at=when,
+                        starts_at=when,
+                        status=ConversationStatus.HELD,
                         duration_minutes=self.rng.choice((30, 45, 45, 60)),
                         shared_notes=self.rng.choice(SHARED_NOTES),
                         logged_by=self.rng.choice((pairing.participant_a, pairing.participant_b)),
@@ -217,6 +221,7 @@ class PilotWriter:
                             conversation=conversation,
                             teacher=teacher,
                             learner=learner,
+                            logged_by=learner,
                             skill=skill,
                             value_rating=self.rng.choice((3, 4, 4, 5, 5)),
                         )
@@ -245,12 +250,16 @@ class PilotWriter:
                         if plan.kind == "completed"
                         else AgreementFormat.LONG_TERM
                     ),
-                    duration_weeks=6 if plan.kind == "completed" else 24,
+                    ends_on=(
+                        pairing.started_at + timedelta(weeks=6 if plan.kind == "completed" else 24)
+                    ).date(),
+                    written_by=pairing.participant_a,
                     checkin_every_days=14,
                     success_measures=self.rng.choice(SUCCESS_MEASURES),
                     confirmed_by_a_at=confirmed,
                     # The stalled pair never finished setting expectations.
                     confirmed_by_b_at=None if plan.kind == "stalled" else confirmed,
+                    created_at=confirmed - timedelta(days=1),
                     updated_at=confirmed,
                 )
             )
@@ -314,9 +323,9 @@ class PilotWriter:
                 )
                 Pairing.objects.filter(pk=pairing.pk).update(ended_at=self._exit_time(pairing))
             elif plan.kind == "completed":
-                last = Conversation.objects.filter(pairing=pairing).order_by("-occurred_at").first()
+                last = Conversation.objects.filter(pairing=pairing).order_by("-starts_at").first()
                 Pairing.objects.filter(pk=pairing.pk).update(
-                    ended_at=last.occurred_at + timedelta(days=1)
+                    ended_at=last.starts_at + timedelta(days=1)
                 )
 
     # --- growth ----------------------------------------------------------------

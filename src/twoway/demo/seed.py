@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from twoway.accounts.models import User
-from twoway.core.demo import org
-from twoway.core.demo.relationships import PairPlan, PilotWriter
+from twoway.demo import org
+from twoway.demo.relationships import PairPlan, PilotWriter
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Gap, Offer, Profile, Skill, TypicalGiver
 from twoway.programs.models import (
