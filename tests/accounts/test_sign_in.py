@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -15,19 +16,19 @@ def test_argon2_is_the_configured_password_hasher():
     assert shipped.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
+def sign_in(client, email: str, password: str, **extra):
+    return client.post("/accounts/sign-in/", {"username": email, "password": password}, **extra)
+
+
 def test_sign_in_with_e_mail_and_password_in_any_case(client, cast):
-    response = client.post(
-        "/accounts/sign-in/", {"username": "ALICE@example.org", "password": TEST_PASSWORD}
-    )
+    response = sign_in(client, "ALICE@example.org", TEST_PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").context["user"] == cast.alice
 
 
 def test_wrong_password_gets_a_clear_error_and_no_session(client, cast):
-    response = client.post(
-        "/accounts/sign-in/", {"username": "alice@example.org", "password": "nope"}
-    )
+    response = sign_in(client, "alice@example.org", "nope")
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -76,10 +77,49 @@ def test_forgotten_password_can_be_reset_by_e_mail(client, cast):
     new = {"new_password1": "a brand new phrase", "new_password2": "a brand new phrase"}
     done = client.post(form_page.redirect_chain[-1][0], new)
     assert done["Location"] == "/accounts/password-reset/complete/"
-    assert client.login(username="alice@example.org", password="a brand new phrase")
+    signed_in = sign_in(client, "alice@example.org", "a brand new phrase")
+    assert signed_in.status_code == 302
 
 
 def test_password_reset_for_an_unknown_address_reveals_nothing(client, cast):
     response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert not mail.outbox
+
+
+def test_repeated_wrong_passwords_lock_the_account_out_from_that_address(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "alice@example.org", "guess").status_code == 200
+    locked = sign_in(client, "Alice@Example.org", "guess")  # case does not reset the count
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    # The right password is refused too until the pause is over, without hashing it.
+    assert sign_in(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lock_out_is_per_account_and_address(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "alice@example.org", "guess")
+    assert sign_in(client, "bob@example.org", TEST_PASSWORD).status_code == 302
+    elsewhere = sign_in(client, "alice@example.org", TEST_PASSWORD, REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 302
+
+
+def test_the_lock_out_ends_after_the_cool_off(client, cast, settings):
+    import time_machine
+    from django.utils import timezone
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "alice@example.org", "guess")
+    later = timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert sign_in(client, "alice@example.org", TEST_PASSWORD).status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lock_out(client, cast, settings):
+    settings.BEHIND_PROXY = True
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "alice@example.org", "guess", HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 9.9.9.9")
+    again = sign_in(client, "alice@example.org", "guess", HTTP_X_FORWARDED_FOR="8.8.8.8, 9.9.9.9")
+    assert again.status_code == 429

@@ -56,11 +56,27 @@ def _orm_beside_playwright():
 
 @pytest.fixture
 def page(browser):
+    """A browser tab that fails the test on any Content-Security-Policy violation."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, f"the page broke its Content-Security-Policy: {violations}"
+
+
+def assert_fits_a_phone(page) -> None:
+    """No horizontal scrolling at 390 px wide."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than a 390 px phone"
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def test_wrong_password_shows_an_error_and_sign_out_works(page, live_server, dem
     sign_in(page, live_server, demo.sign_ins[0].email, "wrong password")
     assert "do not match an account" in page.content()
     sign_in(page, live_server, demo.sign_ins[0].email, demo.password)
+    page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for()
     assert page.url.startswith(f"{live_server.url}/accounts/sign-in/")

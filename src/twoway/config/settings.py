@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from twoway import __version__
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "twoway.core",
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     "twoway.programs",
     "twoway.pairing",
     "twoway.relationships",
+    "twoway.notifications",
     "twoway.home",
     "twoway.demo",
 ]
@@ -106,8 +111,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "twoway.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "twoway.core.middleware.UserTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "twoway.config.urls"
@@ -124,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "twoway.core.context_processors.site",
+                "twoway.notifications.context_processors.bell",
+                "twoway.programs.context_processors.participation",
             ],
         },
     },
@@ -136,6 +147,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A server that accepts the TCP connection but never answers must not hold a
+    # request until the worker is killed.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -153,10 +167,17 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORM_RENDERER = "twoway.core.forms.FormRenderer"
 
 # --- Accounts -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: a locked-out sign-in is refused before any password hashing, so
+    # guessing cannot tie up the server with Argon2 work.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -202,6 +223,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- E-mail ---------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twoway <twoway@localhost>")
+# Where people reach Twoway: e-mails link to it.
+BASE_URL = os.environ.get("TWOWAY_BASE_URL", "http://127.0.0.1:8000")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -219,6 +242,38 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Security -------------------------------------------------------------------
 
+BEHIND_PROXY = _env_bool("TWOWAY_BEHIND_PROXY", False)
+
+# Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one account
+# from one address, that pair is locked out for the cool-off time (HTTP 429).
+AXES_FAILURE_LIMIT = int(os.environ.get("TWOWAY_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWOWAY_SIGN_IN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "twoway.core.http.client_ip"
+AXES_USERNAME_CALLABLE = "twoway.core.http.sign_in_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a log of everyone's sign-ins
+AXES_VERBOSE = False
+
+# No inline script or style anywhere: every page is written for this policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+HEALTH_CHECK_TIMEOUT = float(os.environ.get("TWOWAY_HEALTH_CHECK_TIMEOUT", "3"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 X_FRAME_OPTIONS = "DENY"
@@ -231,7 +286,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
-    if _env_bool("TWOWAY_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Secure HSTS preload is a deliberate opt-in: it is hard to undo.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -241,5 +296,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Axes notes every sign-in at INFO; lock-outs and repeated failures are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

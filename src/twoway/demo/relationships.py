@@ -155,26 +155,38 @@ class PilotWriter:
 
     @staticmethod
     def _explanation(plan: PairPlan, senior_is_a: bool) -> dict:
+        """The explanation in the engine's format (twoway.matching.model.Pair)."""
+
         def teaching(offers: list[Skill], gaps: list[Skill]) -> list[dict]:
-            return [{"skill": s.name} for s in offers if s in gaps]
+            return [
+                {
+                    "skill": s.name,
+                    "proficiency": 4,
+                    "priority": 5 - gaps.index(s),
+                    "offered_skill": s.name,
+                    "match": "exact",
+                }
+                for s in offers
+                if s in gaps
+            ]
 
         senior_teaches = teaching(plan.senior_offers, plan.junior_gaps)
         junior_teaches = teaching(plan.junior_offers, plan.senior_gaps)
-        s, j = plan.senior, plan.junior
-        shared = sorted(set(s.interests) & set(j.interests))
+        a, b = (plan.senior, plan.junior) if senior_is_a else (plan.junior, plan.senior)
+        bridges = [
+            {"kind": "department", "a": a.department, "b": b.department},
+            {"kind": "level", "a": str(a.level), "b": str(b.level)},
+        ]
+        if a.office != b.office:
+            bridges.append({"kind": "location", "a": a.office.name, "b": b.office.name})
+        shared_languages = [lang for lang in a.languages if lang in b.languages]
+        shared_interests = sorted(set(a.interests) & set(b.interests))
         return {
             "a_teaches_b": senior_teaches if senior_is_a else junior_teaches,
             "b_teaches_a": junior_teaches if senior_is_a else senior_teaches,
-            "bridges": [
-                f"department: {s.department} and {j.department}",
-                f"level: {s.level} and {j.level}",
-                *(
-                    [f"location: {s.office.name} and {j.office.name}"]
-                    if s.office != j.office
-                    else []
-                ),
-            ],
-            "common_ground": [f"interest: {i}" for i in shared] + ["language: English"],
+            "bridges": bridges,
+            "common_ground": [{"kind": "language", "value": v} for v in shared_languages]
+            + [{"kind": "interest", "value": v} for v in shared_interests],
         }
 
     # --- meetings and the ledger -----------------------------------------------

@@ -105,3 +105,78 @@ def exit_reason_visible_to(user, exit: Exit) -> bool:
 def closed_neutrally(pairing: Pairing) -> bool:
     """Ended without completing: partners see the same neutral words either way."""
     return pairing.status in (PairingStatus.EXITED, PairingStatus.DECLINED)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    skill: str
+    offered_skill: str
+    related: bool  # taught through a related skill rather than the very one asked for
+
+
+@dataclass(frozen=True)
+class ExplanationWords:
+    """Why a pair was proposed, from one partner's side, showing only what the partner shares."""
+
+    i_learn: list[Lesson]
+    partner_learns: list[Lesson]
+    bridges: list[str]
+    common_ground: list[str]
+
+
+# Which part of the partner's profile each bridge or common ground reveals.
+_REVEALS = {
+    "department": "department",
+    "level": "level",
+    "location": "location",
+    "language": "languages",
+    "interest": "interests",
+}
+_BRIDGE_WORDS = {
+    "department": "You work in {mine}; {name} works in {theirs}.",
+    "level": "You are at level {mine}; {name} is at level {theirs}.",
+    "location": "You are based in {mine}; {name} in {theirs}.",
+}
+
+
+def _lessons(items: list[dict]) -> list[Lesson]:
+    return [
+        Lesson(
+            skill=item["skill"],
+            offered_skill=item.get("offered_skill") or item["skill"],
+            related=item.get("match") == "related",
+        )
+        for item in items
+    ]
+
+
+def explanation_in_words(side: PairSide) -> ExplanationWords:
+    """The stored explanation, turned to face the viewer.
+
+    A bridge or common ground names the partner's department, level, location,
+    languages or interests only when the partner shares that part of their
+    profile; birth years ("generation") are never shown.
+    """
+    explanation = side.pairing.explanation or {}
+    mine, theirs = side.mine_then_partners("a_teaches_b", "b_teaches_a")
+    profile = getattr(side.partner.user, "profile", None)
+    shared = set(profile.shared_with_partner) if profile else set()
+    name = side.partner.user.display_name
+    bridges = []
+    for bridge in explanation.get("bridges", []):
+        kind = bridge.get("kind")
+        if kind not in _BRIDGE_WORDS or _REVEALS[kind] not in shared:
+            continue
+        my_value, their_value = side.mine_then_partners(bridge["a"], bridge["b"])
+        bridges.append(_BRIDGE_WORDS[kind].format(mine=my_value, theirs=their_value, name=name))
+    common = [
+        f"You both {'speak' if item['kind'] == 'language' else 'enjoy'} {item['value']}."
+        for item in explanation.get("common_ground", [])
+        if _REVEALS.get(item.get("kind")) in shared
+    ]
+    return ExplanationWords(
+        i_learn=_lessons(explanation.get(theirs, [])),
+        partner_learns=_lessons(explanation.get(mine, [])),
+        bridges=bridges,
+        common_ground=common,
+    )

@@ -1,0 +1,172 @@
+"""Writes for pairings: each partner accepts or declines, and either can leave.
+
+The partner of someone who declines or leaves learns only that the pairing did
+not go ahead or has closed; the reason goes to the program's coordinators.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from twoway.core.errors import ActionError
+from twoway.notifications.models import NotificationKind
+from twoway.notifications.services import Note, notify
+from twoway.pairing.models import (
+    LIVE_STATUSES,
+    Decline,
+    DeclineReason,
+    Exit,
+    ExitReason,
+    Pairing,
+    PairingStatus,
+)
+from twoway.pairing.selectors import PairSide
+from twoway.programs.models import Participant
+
+
+def _locked(side: PairSide) -> PairSide:
+    """The pairing row locked for this transaction, against a double submit."""
+    pairing = Pairing.objects.select_for_update().get(pk=side.pairing.pk)
+    pairing.program = side.pairing.program
+    pairing.participant_a, pairing.participant_b = (
+        side.pairing.participant_a,
+        side.pairing.participant_b,
+    )
+    return PairSide(pairing=pairing, me=side.me, partner=side.partner)
+
+
+def _pairing_link(pairing: Pairing) -> str:
+    return reverse("relationships:pairing", args=[pairing.pk])
+
+
+@transaction.atomic
+def pairing_accept(*, side: PairSide) -> Pairing:
+    """Record this partner's yes; with both yeses the pairing takes its places.
+
+    Raises ActionError when the proposal is no longer open, or when either
+    partner already has as many live pairings as the program allows.
+    """
+    side = _locked(side)
+    pairing = side.pairing
+    if pairing.status != PairingStatus.PROPOSED:
+        raise ActionError("This proposal is no longer open.")
+    now = timezone.now()
+    field = "accepted_by_a_at" if side.i_am_a else "accepted_by_b_at"
+    if getattr(pairing, field) is None:
+        setattr(pairing, field, now)
+    if pairing.accepted_by_a_at and pairing.accepted_by_b_at:
+        pairing.status = PairingStatus.ACCEPTED
+        pairing.accepted_at = now
+    try:
+        with transaction.atomic():
+            pairing.save(update_fields=[field, "status", "accepted_at"])
+    except IntegrityError as error:
+        if "pairing_within_capacity" not in str(error):
+            raise
+        raise ActionError(
+            "One of you already has as many partners as the program allows. "
+            "Your coordinator has been told and can help."
+        ) from error
+    _tell_partner_about_acceptance(side)
+    return pairing
+
+
+def _tell_partner_about_acceptance(side: PairSide) -> None:
+    pairing, name = side.pairing, side.me.user.display_name
+    if pairing.status == PairingStatus.ACCEPTED:
+        title = f"{name} accepted too: your pairing is on. Set your agreement together."
+    else:
+        title = f"{name} accepted your pairing proposal. It starts once you accept too."
+    note = Note(NotificationKind.PAIRING_ACCEPTED, title, link=_pairing_link(pairing))
+    notify(recipients=[side.partner.user], note=note)
+
+
+@transaction.atomic
+def pairing_decline(*, side: PairSide, reason: str, detail: str = "") -> Decline:
+    """Say no to a proposal, which ends it. The reason is for coordinators only."""
+    if reason not in DeclineReason.values:
+        raise ActionError("Choose a reason.", field="reason")
+    side = _locked(side)
+    pairing = side.pairing
+    if pairing.status != PairingStatus.PROPOSED:
+        raise ActionError("This proposal is no longer open.")
+    decline = Decline.objects.create(
+        pairing=pairing, declined_by=side.me, reason=reason, detail=detail.strip()
+    )
+    pairing.status = PairingStatus.DECLINED
+    pairing.ended_at = timezone.now()
+    pairing.save(update_fields=["status", "ended_at"])
+    neutral = Note(
+        NotificationKind.PAIRING_DECLINED,
+        "A pairing proposal did not go ahead. Your coordinator will suggest someone else.",
+        link=_pairing_link(pairing),
+    )
+    notify(recipients=[side.partner.user], note=neutral)
+    _tell_coordinators(pairing, "A pairing proposal was declined")
+    return decline
+
+
+@transaction.atomic
+def pairing_exit(
+    *, side: PairSide, reason: str, detail: str = "", wants_rematch: bool = False
+) -> Exit:
+    """The confidential, no-fault way out of an accepted or active pairing.
+
+    The partner is told only that the pairing has closed, and is offered a new
+    partner; coordinators see the reason and can rematch.
+    """
+    if reason not in ExitReason.values:
+        raise ActionError("Choose a reason.", field="reason")
+    side = _locked(side)
+    pairing = side.pairing
+    if pairing.status not in LIVE_STATUSES:
+        raise ActionError("This pairing is not open, so there is nothing to close.")
+    now = timezone.now()
+    exit = Exit.objects.create(
+        pairing=pairing,
+        requested_by=side.me,
+        reason=reason,
+        detail=detail.strip(),
+        wants_rematch=wants_rematch,
+        created_at=now,
+    )
+    pairing.status = PairingStatus.EXITED
+    pairing.ended_at = now
+    pairing.save(update_fields=["status", "ended_at"])
+    if wants_rematch:
+        participant_request_rematch(participant=side.me)
+    closed = Note(
+        NotificationKind.PAIRING_CLOSED,
+        "Your pairing has closed. If you like, you can ask for a new partner.",
+        link=_pairing_link(pairing),
+    )
+    notify(recipients=[side.partner.user], note=closed)
+    _tell_coordinators(pairing, "A pairing was closed through the confidential way out")
+    return exit
+
+
+def _tell_coordinators(pairing: Pairing, title: str) -> None:
+    note = Note(
+        NotificationKind.EXIT_REQUESTED,
+        f"{title} in {pairing.program.name}.",
+        body="The reason is confidential and shown to coordinators only, in Twoway.",
+    )
+    notify(recipients=list(pairing.program.coordinators.all()), note=note)
+
+
+def participant_request_rematch(*, participant: Participant) -> None:
+    """The person would like a new partner; coordinators see it when they rematch."""
+    if participant.rematch_requested_at is None:
+        participant.rematch_requested_at = timezone.now()
+        participant.save(update_fields=["rematch_requested_at"])
+
+
+@transaction.atomic
+def pairing_activate(*, pairing: Pairing) -> None:
+    """The agreement is confirmed by both: the relationship is under way."""
+    if pairing.status == PairingStatus.ACCEPTED:
+        pairing.status = PairingStatus.ACTIVE
+        pairing.started_at = pairing.started_at or timezone.now()
+        pairing.save(update_fields=["status", "started_at"])
