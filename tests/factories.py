@@ -64,7 +64,7 @@ def pairing_of(a: Participant, b: Participant, **fields) -> Pairing:
     fields.setdefault("status", PairingStatus.ACTIVE)
     fields.setdefault("started_at", timezone.now() - timedelta(days=30))
     if fields["status"] != PairingStatus.PROPOSED:
-        accepted = fields["started_at"] - timedelta(days=1)
+        accepted = (fields["started_at"] or timezone.now()) - timedelta(days=1)
         for field in ("accepted_by_a_at", "accepted_by_b_at", "accepted_at"):
             fields.setdefault(field, accepted)
     return Pairing.objects.create(

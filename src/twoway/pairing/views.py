@@ -40,7 +40,10 @@ def pair_view(view):
 
 
 # The tabs of a pair's space, in order: (key, label, URL name).
-PAIR_TABS = (("overview", "Overview", "relationships:pairing"),)
+PAIR_TABS = (
+    ("overview", "Overview", "relationships:pairing"),
+    ("agreement", "Agreement", "relationships:agreement"),
+)
 
 
 def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
@@ -66,7 +69,7 @@ def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
 # --- Proposal and the way out -------------------------------------------------
 
 
-def _form_or_action_error(form, error: ActionError):
+def form_or_action_error(form, error: ActionError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -105,7 +108,7 @@ def pairing_decline_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         try:
             services.pairing_decline(side=side, **form.cleaned_data)
         except ActionError as error:
-            _form_or_action_error(form, error)
+            form_or_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -127,7 +130,7 @@ def pairing_close_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         try:
             services.pairing_exit(side=side, **form.cleaned_data)
         except ActionError as error:
-            _form_or_action_error(form, error)
+            form_or_action_error(form, error)
         else:
             messages.success(
                 request,

@@ -1,0 +1,153 @@
+"""Writes of a pair's agreement: a version both partners confirm.
+
+A version that the partner has confirmed is never edited in place: changing it
+makes a new version, which both confirm again, so the pair can always see what
+they agreed to and when. (The database also refuses to edit a version both
+partners confirmed.) Saving terms confirms them for the person who wrote them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from twoway.core.errors import ActionError
+from twoway.notifications.models import NotificationKind
+from twoway.notifications.services import Note, notify
+from twoway.pairing.models import LIVE_STATUSES
+from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import pairing_activate
+from twoway.relationships.models import Agreement, AgreementFormat
+from twoway.relationships.selectors.agreements import TERMS
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms as one partner writes them: directions by person, not by A and B."""
+
+    i_teach: str
+    partner_teaches: str
+    format: str
+    ends_on: date | None
+    checkin_every_days: int
+    success_measures: str
+    confidentiality: str
+
+
+def _as_columns(side: PairSide, terms: Terms) -> dict:
+    mine, theirs = side.mine_then_partners("objective_a_to_b", "objective_b_to_a")
+    return {
+        mine: terms.i_teach.strip(),
+        theirs: terms.partner_teaches.strip(),
+        "format": terms.format,
+        "ends_on": terms.ends_on,
+        "checkin_every_days": terms.checkin_every_days,
+        "success_measures": terms.success_measures.strip(),
+        "confidentiality": terms.confidentiality.strip(),
+    }
+
+
+def _check(side: PairSide, terms: Terms) -> None:
+    if side.pairing.status not in LIVE_STATUSES:
+        raise ActionError("This pairing is not open, so its agreement cannot change.")
+    if terms.format not in AgreementFormat.values:
+        raise ActionError("Choose a format.", field="format")
+    program_end = side.pairing.program.ends_on
+    if terms.ends_on and terms.ends_on < timezone.localdate():
+        raise ActionError("The end date has already passed.", field="ends_on")
+    if terms.ends_on and program_end and terms.ends_on > program_end:
+        raise ActionError(
+            f"The program ends on {program_end:%-d %B %Y}; choose that day or earlier.",
+            field="ends_on",
+        )
+    if not 1 <= terms.checkin_every_days <= 90:
+        raise ActionError("Check in at least every 90 days.", field="checkin_every_days")
+
+
+def _confirmation_field(side: PairSide) -> str:
+    return "confirmed_by_a_at" if side.i_am_a else "confirmed_by_b_at"
+
+
+def _partner_confirmed(side: PairSide, agreement: Agreement) -> bool:
+    field = "confirmed_by_b_at" if side.i_am_a else "confirmed_by_a_at"
+    return getattr(agreement, field) is not None
+
+
+@transaction.atomic
+def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
+    """Write the terms and confirm them for the writer; the partner is asked to confirm."""
+    _check(side, terms)
+    columns = _as_columns(side, terms)
+    current = (
+        Agreement.objects.select_for_update()
+        .filter(pairing=side.pairing)
+        .order_by("-version")
+        .first()
+    )
+    now = timezone.now()
+    if current is not None and all(getattr(current, t) == columns[t] for t in TERMS):
+        return agreement_confirm(side=side, version=current.version)
+    if current is not None and not _partner_confirmed(side, current):
+        agreement = current  # only the writer had agreed to it: revise it in place
+        for term, value in columns.items():
+            setattr(agreement, term, value)
+    else:
+        agreement = Agreement(
+            pairing=side.pairing,
+            version=(current.version + 1) if current else 1,
+            created_at=now,
+            **columns,
+        )
+    agreement.written_by = side.me
+    agreement.confirmed_by_a_at = agreement.confirmed_by_b_at = None
+    setattr(agreement, _confirmation_field(side), now)
+    agreement.updated_at = now
+    agreement.save()
+    _tell_partner(
+        side,
+        NotificationKind.AGREEMENT_CHANGED,
+        f"{side.me.user.display_name} {'changed' if current else 'wrote'} your agreement. "
+        "Review it and confirm.",
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, side: PairSide, version: int) -> Agreement:
+    """Confirm the current version. Confirming an older one is refused: it has changed."""
+    if side.pairing.status not in LIVE_STATUSES:
+        raise ActionError("This pairing is not open, so its agreement cannot change.")
+    current = (
+        Agreement.objects.select_for_update()
+        .filter(pairing=side.pairing)
+        .order_by("-version")
+        .first()
+    )
+    if current is None:
+        raise ActionError("There is no agreement to confirm yet.")
+    if current.version != version:
+        raise ActionError(
+            f"{side.partner.user.display_name} changed the agreement since you opened it. "
+            f"Read version {current.version}, then confirm it."
+        )
+    field = _confirmation_field(side)
+    if getattr(current, field) is None:
+        setattr(current, field, timezone.now())
+        current.save(update_fields=[field])
+        if current.confirmed_by_both:
+            pairing_activate(pairing=side.pairing)
+            _tell_partner(
+                side,
+                NotificationKind.AGREEMENT_CONFIRMED,
+                f"{side.me.user.display_name} confirmed your agreement: you are all set.",
+            )
+    return current
+
+
+def _tell_partner(side: PairSide, kind: str, title: str) -> None:
+    link = reverse("relationships:agreement", args=[side.pairing.pk])
+    notify(recipients=[side.partner.user], note=Note(kind, title, link=link))
