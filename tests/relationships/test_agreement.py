@@ -41,8 +41,12 @@ def accepted(cast):
 
 
 def save_as(client, user, pairing, **changes):
+    """Post the terms as `user` writes them: Bob's "I teach" is Alice's "partner teaches"."""
+    terms = dict(TERMS)
+    if user.email.startswith("bob"):
+        terms["i_teach"], terms["partner_teaches"] = TERMS["partner_teaches"], TERMS["i_teach"]
     client.force_login(user)
-    return client.post(f"/pairings/{pairing.pk}/agreement/edit/", {**TERMS, **changes})
+    return client.post(f"/pairings/{pairing.pk}/agreement/edit/", {**terms, **changes})
 
 
 def confirm_as(client, user, pairing, version=1):
@@ -94,7 +98,7 @@ def test_a_change_after_confirmation_makes_a_version_both_confirm_again(client, 
     assert second.version == 2 and not second.confirmed_by_both
     client.force_login(cast.alice)
     page = client.get(f"/pairings/{accepted.pk}/agreement/").content.decode()
-    assert "Changed: How we will measure success" in page
+    assert "Changed: How you will know it worked." in page
     assert "Version 1" in page and "Version 2" in page
     confirm_as(client, cast.alice, accepted, version=2)
     second.refresh_from_db()

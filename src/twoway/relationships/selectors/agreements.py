@@ -51,7 +51,7 @@ def _term_labels(side: PairSide) -> dict[str, str]:
         "format": "Format",
         "ends_on": "End date",
         "checkin_every_days": "Check-ins",
-        "success_measures": "How we will measure success",
+        "success_measures": "How you will know it worked",
         "confidentiality": "Confidentiality",
     }
 
