@@ -27,6 +27,7 @@ from twoway.programs.models import (
     ProgramStatus,
     Reciprocity,
 )
+from twoway.relationships.services.reminders import reminders_send_due
 
 PILOT_SLUG = "two-way-pilot"
 DRAFT_SLUG = "reciprocal-mentoring-2027"
@@ -84,6 +85,9 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
         junior=junior,
         now=now,
     )
+
+    # What the worker would have announced by now (the bell shows it; no e-mails).
+    reminders_send_due(now=now, email=False)
 
     draft = _create_program(
         DRAFT,

@@ -43,9 +43,9 @@ def _gap_skills(participant: Participant) -> list[Skill]:
 
 
 def _next_conversation(pairing, senior, focus: list[Skill], now: datetime) -> None:
-    """In two days, at three in the afternoon in London: Margaret's turn to teach."""
+    """Tomorrow at three in the afternoon in London: Margaret's turn to teach."""
     london = ZoneInfo("Europe/London")
-    day = (now.astimezone(london) + timedelta(days=2)).date()
+    day = (now.astimezone(london) + timedelta(days=1)).date()
     conversation = Conversation.objects.create(
         pairing=pairing,
         status=ConversationStatus.PLANNED,
