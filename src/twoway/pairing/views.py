@@ -40,15 +40,33 @@ def pair_view(view):
 
 
 # The tabs of a pair's space, in order: (key, label, URL name).
-PAIR_TABS = (("overview", "Overview", "relationships:pairing"),)
+PAIR_TABS = (
+    ("overview", "Overview", "relationships:pairing"),
+    ("goals", "Goals", "relationships:goals"),
+    ("pulse", "Pulse", "relationships:pulse"),
+)
+
+
+def _tab_badges(side: PairSide) -> dict[str, str]:
+    """Words shown beside a tab's label, such as a pulse that is due."""
+    # Imported here: the relationships app imports this module for pair_view.
+    from twoway.relationships.selectors.pulses import pulse_is_due
+
+    return {"pulse": "Due"} if pulse_is_due(side) else {}
 
 
 def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
     """The frame of every pair page: partner, status and the tab that is open."""
     pairing = side.pairing
+    badges = _tab_badges(side)
     return {
         "tabs": [
-            {"key": key, "label": label, "url": reverse(name, args=[pairing.pk])}
+            {
+                "key": key,
+                "label": label,
+                "url": reverse(name, args=[pairing.pk]),
+                "badge": badges.get(key),
+            }
             for key, label, name in PAIR_TABS
         ],
         "side": side,
@@ -66,7 +84,7 @@ def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
 # --- Proposal and the way out -------------------------------------------------
 
 
-def _form_or_action_error(form, error: ActionError):
+def form_or_action_error(form, error: ActionError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -105,7 +123,7 @@ def pairing_decline_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         try:
             services.pairing_decline(side=side, **form.cleaned_data)
         except ActionError as error:
-            _form_or_action_error(form, error)
+            form_or_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -127,7 +145,7 @@ def pairing_close_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         try:
             services.pairing_exit(side=side, **form.cleaned_data)
         except ActionError as error:
-            _form_or_action_error(form, error)
+            form_or_action_error(form, error)
         else:
             messages.success(
                 request,
