@@ -46,13 +46,14 @@ from twoway.relationships.services.pulses import pulse_submit
 # --- Goals -------------------------------------------------------------------------
 
 
-def _refused(request: HttpRequest, side: PairSide, form, error: ActionError):
-    """A refusal of the whole action goes above the page; one about a field, next to it."""
+def _refused(request: HttpRequest, form, error: ActionError, *, then: str, side: PairSide):
+    """A refusal about a field goes next to it (None: show the form again); a refusal
+    of the whole action goes above the page named `then` (its redirect)."""
     if error.field in form.fields:
         form.add_error(error.field, error.message)
         return None
     messages.error(request, error.message)
-    return redirect("relationships:goals", pairing_id=side.pairing.pk)
+    return redirect(then, pairing_id=side.pairing.pk)
 
 
 def _goals_page(
@@ -109,7 +110,7 @@ def goal_add(request: HttpRequest, side: PairSide) -> HttpResponse:
                 target_date=data["target_date"],
             )
         except ActionError as error:
-            if refused := _refused(request, side, form, error):
+            if refused := _refused(request, form, error, then="relationships:goals", side=side):
                 return refused
         else:
             messages.success(
@@ -127,7 +128,7 @@ def goal_check_in_view(request: HttpRequest, side: PairSide, goal_id: int) -> Ht
         try:
             goal_check_in(side=side, goal_id=goal_id, **form.cleaned_data)
         except ActionError as error:
-            if refused := _refused(request, side, form, error):
+            if refused := _refused(request, form, error, then="relationships:goals", side=side):
                 return refused
         else:
             messages.success(request, "Check-in saved.")
@@ -170,7 +171,8 @@ def pulse_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         try:
             pulse_submit(side=side, **form.cleaned_data)
         except ActionError as error:
-            form_or_action_error(form, error)
+            if refused := _refused(request, form, error, then="relationships:pulse", side=side):
+                return refused
         else:
             messages.success(
                 request, f"Thank you. Your coordinators will read it; {partner_name} never will."
