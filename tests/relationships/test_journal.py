@@ -106,6 +106,16 @@ def test_only_participants_keep_a_journal(cast):
     assert not JournalEntry.objects.exists()
 
 
+def test_an_entry_can_reflect_on_a_cancelled_conversation(client, cast):
+    cancelled = ConversationFactory(
+        pairing=cast.pairing, status=ConversationStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+    form = as_alice(client, cast).get("/journal/new/").content.decode()
+    assert "(cancelled)</option>" in form
+    saved = journal_entry_create(user=cast.alice, body="Again", conversation_id=cancelled.pk)
+    assert saved.conversation == cancelled
+
+
 def test_an_entry_about_nothing_in_particular_still_belongs_to_its_author(cast):
     saved = journal_entry_create(user=cast.charlie, body="Before I am paired")
     assert saved.author == cast.charlie_p and saved.pairing is None

@@ -63,11 +63,13 @@ def test_the_author_opens_every_page_of_the_entry(client, cast, secret_entry):
 
 def test_people_without_a_journal_get_not_found_for_the_journal_pages(client, cast):
     # dana, erin and sam coordinate or sponsor and root is staff: none takes part.
-    for url in ("/journal/", "/journal/new/"):
+    for method, url in (("get", "/journal/"), ("get", "/journal/new/"), ("post", "/journal/new/")):
+        data = {"body": "Not a participant"} if method == "post" else None
         for who in ("dana", "erin", "sam", "root"):
-            response = response_as(client, cast, who, url)
+            response = response_as(client, cast, who, url, method=method, data=data)
             assert response.status_code == 404, f"{who} got {response.status_code} for {url}"
-        assert_anonymous_sent_to_sign_in(client, url)
+        assert_anonymous_sent_to_sign_in(client, url, method=method, data=data)
+    assert not JournalEntry.objects.exists()
 
 
 def test_other_participants_journals_never_show_the_entry(client, cast, secret_entry):

@@ -239,10 +239,11 @@ def journal_conversations(
     user, *, author: Participant | None = None
 ) -> list[tuple[Conversation, str]]:
     """The person's conversations an entry can be linked to, newest first, with the partner."""
+    # Cancelled ones too: "we cancelled again" is worth a reflection.
     conversations = Conversation.objects.filter(
         Q(pairing__participant_a__user=user) | Q(pairing__participant_b__user=user),
         pairing__status__in=JOURNAL_PAIRING_STATUSES,
-    ).exclude(status=ConversationStatus.CANCELLED)
+    )
     if author is not None:
         conversations = conversations.filter(
             Q(pairing__participant_a=author) | Q(pairing__participant_b=author)

@@ -19,7 +19,7 @@ from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Skill
 from twoway.programs.models import Participant
-from twoway.relationships.models import Conversation, ConversationStatus, JournalEntry
+from twoway.relationships.models import Conversation, JournalEntry
 from twoway.relationships.selectors.journal import JOURNAL_PAIRING_STATUSES
 
 TITLE_MAX = 140
@@ -50,7 +50,6 @@ def _own_conversation(user, conversation_id: int) -> Conversation:
             pk=conversation_id,
             pairing__status__in=JOURNAL_PAIRING_STATUSES,
         )
-        .exclude(status=ConversationStatus.CANCELLED)
         .select_related("pairing__participant_a", "pairing__participant_b")
         .first()
     )

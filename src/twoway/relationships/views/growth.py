@@ -145,7 +145,9 @@ GOAL_ACTIONS = {
 
 @require_POST
 @pair_view
-def goal_status_view(request: HttpRequest, side: PairSide, goal_id: int, action: str):
+def goal_status_view(
+    request: HttpRequest, side: PairSide, goal_id: int, action: str
+) -> HttpResponse:
     if action not in GOAL_ACTIONS:
         raise NotFound("No such action")
     service, done = GOAL_ACTIONS[action]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.views import form_or_action_error
 from twoway.relationships.growth_forms import JournalEntryForm
+from twoway.relationships.models import ConversationStatus
 from twoway.relationships.selectors.journal import (
     conversation_day,
     journal_conversations,
@@ -80,6 +81,13 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "relationships/journal/list.html", context)
 
 
+def _conversation_label(conversation, partner_name: str, user) -> str:
+    label = f"With {partner_name} on {conversation_day(conversation, user)}"
+    if conversation.status != ConversationStatus.HELD:
+        label += f" ({conversation.get_status_display().lower()})"
+    return label
+
+
 def _entry_form(request: HttpRequest, *, entry=None, initial=None) -> JournalEntryForm:
     user = request.user
     author = entry.author if entry else None
@@ -88,7 +96,7 @@ def _entry_form(request: HttpRequest, *, entry=None, initial=None) -> JournalEnt
         for pairing, name in journal_pairings(user, author=author)
     ]
     conversations = [
-        (conversation.pk, f"With {name} on {conversation_day(conversation, user)}")
+        (conversation.pk, _conversation_label(conversation, name, user))
         for conversation, name in journal_conversations(user, author=author)
     ]
     return JournalEntryForm(
