@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.e2e.conftest import assert_fits_a_phone
 from twoway.demo.seed import seed_demo
 from twoway.pairing.models import Pairing
-from twoway.relationships.models import Pulse
+from twoway.profiles.models import Gap
+from twoway.relationships.models import Conversation, ConversationStatus, JournalEntry, Pulse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +57,16 @@ def test_journal_and_pulse_journey(page, live_server, demo, screenshot):
     )
     # Jamie's pulse is due: the last one is cleared so the demo's dates do not matter.
     Pulse.objects.filter(pairing=pairing, author__user__email=jamie.email).delete()
+    # Their next conversation is about a skill an older entry of Jamie's is tagged with.
+    focus = Gap.objects.filter(participant__user__email=jamie.email).first().skill
+    planned = Conversation.objects.create(
+        pairing=pairing,
+        status=ConversationStatus.PLANNED,
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    planned.focus_skills.set([focus])
+    older = JournalEntry.objects.filter(author__user__email=jamie.email).earliest("created_at")
+    older.skills.set([focus])
 
     sign_in(page, live_server, jamie.email, demo.password)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
@@ -78,6 +92,9 @@ def test_journal_and_pulse_journey(page, live_server, demo, screenshot):
     page.get_by_role("heading", name="1 entry matching “approvals”").wait_for()
     page.get_by_role("link", name="Show all entries").click()
     page.get_by_role("heading", name="Your entries").wait_for()
+    revisit = page.get_by_role("region", name="Revisit")
+    assert older.title in revisit.inner_text()
+    assert f"Tagged {focus.name}, which you plan to cover with Margaret on" in revisit.inner_text()
     on_desktop_and_phone(page, screenshot, "journal")
 
     page.goto(f"{live_server.url}/pairings/{pairing.pk}/pulse/")

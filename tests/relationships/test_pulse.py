@@ -243,4 +243,4 @@ def test_the_pulse_page_takes_the_same_queries_however_many_pulses(
     # session, user, pairing, pulse due (the tab), my pulses, bell, nav
     with django_assert_num_queries(7):
         response = client.get(url(cast))
-    assert response.content.decode().count("<tr><td") == count
+    assert response.content.decode().count('class="pulse-item"') == count

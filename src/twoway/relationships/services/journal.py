@@ -185,6 +185,5 @@ def journal_entry_mark_revisited(*, user, entry_id: int) -> JournalEntry:
     """The person has revisited the entry: its revisit date no longer brings it back."""
     entry = _own_entry(user, entry_id)
     entry.revisit_on = None
-    entry.updated_at = timezone.now()
-    entry.save(update_fields=["revisit_on", "updated_at"])
+    entry.save(update_fields=["revisit_on"])  # not an edit of what it says
     return entry
