@@ -43,8 +43,6 @@ from twoway.relationships.services.goals import (
 )
 from twoway.relationships.services.pulses import pulse_submit
 
-# --- Goals -------------------------------------------------------------------------
-
 
 def _refused(request: HttpRequest, form, error: ActionError, *, then: str, side: PairSide):
     """A refusal about a field goes next to it (None: show the form again); a refusal
@@ -54,6 +52,9 @@ def _refused(request: HttpRequest, form, error: ActionError, *, then: str, side:
         return None
     messages.error(request, error.message)
     return redirect(then, pairing_id=side.pairing.pk)
+
+
+# --- Goals -------------------------------------------------------------------------
 
 
 def _goals_page(
