@@ -183,7 +183,8 @@ def test_an_ended_pairing_keeps_its_agreement_readable_but_fixed(client, cast, a
     assert "not open" in response.content.decode()
 
 
-AGREEMENT_PAGE_QUERIES = 5  # session, user, pairing, all versions, unread notifications
+AGREEMENT_PAGE_QUERIES = 7  # session, user, pairing, all versions, pulse due (tab badge),
+# unread notifications, "is a participant" (navigation)
 
 
 def test_the_agreement_page_reads_in_constant_queries(

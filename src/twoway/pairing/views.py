@@ -43,15 +43,31 @@ def pair_view(view):
 PAIR_TABS = (
     ("overview", "Overview", "relationships:pairing"),
     ("agreement", "Agreement", "relationships:agreement"),
+    ("goals", "Goals", "relationships:goals"),
+    ("pulse", "Pulse", "relationships:pulse"),
 )
+
+
+def _tab_badges(side: PairSide) -> dict[str, str]:
+    """Words shown beside a tab's label, such as a pulse that is due."""
+    # Imported here: the relationships app imports this module for pair_view.
+    from twoway.relationships.selectors.pulses import pulse_is_due
+
+    return {"pulse": "Due"} if pulse_is_due(side) else {}
 
 
 def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
     """The frame of every pair page: partner, status and the tab that is open."""
     pairing = side.pairing
+    badges = _tab_badges(side)
     return {
         "tabs": [
-            {"key": key, "label": label, "url": reverse(name, args=[pairing.pk])}
+            {
+                "key": key,
+                "label": label,
+                "url": reverse(name, args=[pairing.pk]),
+                "badge": badges.get(key),
+            }
             for key, label, name in PAIR_TABS
         ],
         "side": side,
