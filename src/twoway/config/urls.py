@@ -9,5 +9,6 @@ urlpatterns = [
     path("pairings/", include("twoway.pairing.urls")),
     path("pairings/", include("twoway.relationships.urls")),
     path("notifications/", include("twoway.notifications.urls")),
+    path("", include("twoway.profiles.urls")),
     path("admin/", admin.site.urls),
 ]
