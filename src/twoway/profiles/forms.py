@@ -222,6 +222,5 @@ class PracticalitiesForm(forms.Form):
         label="When can you usually meet? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: Tuesday or Thursday afternoons; not on Mondays. "
-        "It helps your partner suggest a time.",
+        help_text="For example: Tuesday or Thursday afternoons; not on Mondays.",
     )
