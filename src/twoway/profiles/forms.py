@@ -164,8 +164,11 @@ class SkillRowForm(forms.Form):
     rating_high = ""
 
     def row(self) -> SkillRow:
+        # A formset does not clean a row nobody touched: it is simply empty.
         data = self.cleaned_data
-        return SkillRow(skill=data["skill"], rating=data["rating"], text=data["text"])
+        return SkillRow(
+            skill=data.get("skill", ""), rating=data.get("rating"), text=data.get("text", "")
+        )
 
     def typed(self) -> dict:
         """What was typed, whether valid or not, to show it again."""

@@ -247,48 +247,49 @@ SUGGESTION_LIMIT = 10
 def skill_suggestions(text: str, *, limit: int = SUGGESTION_LIMIT) -> list[SkillSuggestion]:
     """Skills whose name or alias contains the text, ignoring case and spacing.
 
-    Prefix matches come first, then curated before proposed skills, then by name.
+    Prefix matches (of the name or an alias) come first, then curated before
+    proposed skills, then by the skill's name.
     Two queries (names, aliases) whatever the size of the vocabulary.
     """
     key = normalise_skill_name(text)
     if not key:
         return []
     ranked: dict[int, tuple[tuple, SkillSuggestion]] = {}
-    skills = _ranked(Skill.objects.filter(normalised_name__contains=key), key, "normalised_name")
+    skills = _ranked(Skill.objects.filter(normalised_name__contains=key), key, skill="")
     for skill in skills[:limit]:
         rank = (skill.prefix_rank, skill.status_rank, skill.normalised_name)
         ranked[skill.pk] = (rank, SkillSuggestion(skill.name, proposed=_proposed(skill)))
     aliases = _ranked(
         SkillAlias.objects.filter(normalised_name__contains=key).select_related("skill"),
         key,
-        "normalised_name",
-        status="skill__status",
+        skill="skill__",
     )
     for alias in aliases[:limit]:
         skill = alias.skill
-        rank = (alias.prefix_rank, alias.status_rank, alias.normalised_name)
+        rank = (alias.prefix_rank, alias.status_rank, skill.normalised_name)
         # A skill found by its own name as well keeps the better of the two ranks.
         if skill.pk not in ranked or rank < ranked[skill.pk][0]:
             suggestion = SkillSuggestion(skill.name, alias=alias.name, proposed=_proposed(skill))
             ranked[skill.pk] = (rank, suggestion)
-    return [suggestion for _, suggestion in sorted(ranked.values(), key=lambda item: item[0])][
-        :limit
-    ]
+    best = sorted(ranked.values(), key=lambda item: item[0])[:limit]
+    return [suggestion for _, suggestion in best]
 
 
-def _ranked(queryset, key: str, name_field: str, *, status: str = "status"):
+def _ranked(queryset, key: str, *, skill: str):
+    """Ordered as the suggestions are: prefix matches of the matched name first, then
+    curated skills, then by the skill's name (`skill` is the path to the skill)."""
     return queryset.annotate(
         prefix_rank=Case(
-            When(**{f"{name_field}__startswith": key}, then=Value(0)),
+            When(normalised_name__startswith=key, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
         status_rank=Case(
-            When(**{status: SkillStatus.CURATED}, then=Value(0)),
+            When(**{f"{skill}status": SkillStatus.CURATED}, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
-    ).order_by("prefix_rank", "status_rank", name_field)
+    ).order_by("prefix_rank", "status_rank", f"{skill}normalised_name")
 
 
 def _proposed(skill: Skill) -> bool:
