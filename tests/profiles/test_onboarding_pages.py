@@ -123,8 +123,9 @@ def test_row_errors_show_next_to_the_row_and_keep_what_was_typed(client, newcome
     response = client.post("/welcome/river/offers/", data)
     assert response.status_code == 200
     forms = response.context["formset"].forms
-    assert forms[1].errors["skill"] == ["Row 2: you listed SQL twice (also in row 1)."]
-    assert forms[2].errors["skill"] == ["Row 3: choose a skill."]
+    # Beside the field the row goes without saying; the summary above names it.
+    assert forms[1].errors["skill"] == ["You listed SQL twice (also in row 1)."]
+    assert forms[2].errors["skill"] == ["Choose a skill."]
     assert response.context["errors"] == [
         "Row 2: you listed SQL twice (also in row 1).",
         "Row 3: choose a skill.",
@@ -225,3 +226,21 @@ def test_a_withdrawn_participant_cannot_open_the_onboarding(client, newcomer):
     newcomer.status = ParticipantStatus.WITHDRAWN
     newcomer.save()
     assert client.get(WELCOME).status_code == 404
+
+
+def test_add_another_stops_at_the_most_rows_a_list_can_have(client, newcomer):
+    rows = [(f"Skill {n}", 3, "") for n in range(20)]
+    response = client.post("/welcome/river/offers/", rows_form("offers", rows, add="1"))
+    assert len(response.context["formset"].forms) == 20
+    assert response.context["errors"] == ["You can list at most 20 skills here."]
+
+
+def test_a_timezone_under_a_legacy_name_stays_choosable(client, newcomer):
+    Profile.objects.create(
+        user=newcomer.user, department="Ops", level=2, location="Boston", timezone="US/Eastern"
+    )
+    response = client.post(
+        "/profile/about/", {**ABOUT_FORM, "timezone": "US/Eastern", "action": "save"}
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=newcomer.user).timezone == "US/Eastern"

@@ -47,39 +47,46 @@ LEVEL_CHOICES = [("", "Choose…"), *((n, str(n)) for n in range(LEVEL_MIN, LEVE
 class AboutForm(forms.Form):
     job_title = forms.CharField(
         label="Role title",
+        error_messages={"required": "Enter your role title."},
         max_length=120,
         help_text="As colleagues would know it, for example “Finance business partner”.",
     )
     department = forms.CharField(
         label="Department",
+        error_messages={"required": "Enter your department."},
         max_length=80,
         help_text="Use the name colleagues use: pairs usually come from different departments.",
         widget=forms.TextInput(attrs={"list": "known-departments", "autocomplete": "off"}),
     )
     level = forms.TypedChoiceField(
         label="Level",
+        error_messages={"required": "Choose your level."},
         choices=LEVEL_CHOICES,
         coerce=int,
         help_text="1 is entry level; 8 is executive. Ask your coordinator if you are not sure.",
     )
     location = forms.CharField(
         label="Location",
+        error_messages={"required": "Enter your office or city."},
         max_length=80,
         help_text="Your office or city.",
         widget=forms.TextInput(attrs={"list": "known-locations", "autocomplete": "off"}),
     )
     timezone = forms.ChoiceField(
         label="Timezone",
+        error_messages={"required": "Choose your timezone."},
         choices=timezone_choices,
         help_text="Twoway shows times in it, and pairs people whose working hours overlap.",
     )
     languages = CommaListField(
         label="Languages",
+        error_messages={"required": "Name at least one language."},
         help_text="The languages you could hold a conversation in, separated by commas: "
         "English, Spanish.",
     )
     interests = CommaListField(
         label="Interests",
+        error_messages={"required": "Name at least one interest."},
         help_text="Inside or outside work, separated by commas: cycling, jazz, volunteering. "
         "A little common ground helps a pair get started.",
     )
@@ -104,6 +111,13 @@ class AboutForm(forms.Form):
         help_text="Your name, and the skills you offer and want to learn, always show: they "
         "are what your pairing is about. Tick the rest you are happy to share.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A timezone set elsewhere under a legacy name (US/Eastern) stays choosable.
+        current = self.initial.get("timezone")
+        if current and current not in dict(timezone_choices()):
+            self.fields["timezone"].choices = [*timezone_choices(), (current, current)]
 
 
 class SharingForm(forms.Form):
@@ -212,11 +226,13 @@ GapRowFormSet = row_formset(GapRowForm)
 class PracticalitiesForm(forms.Form):
     meeting_mode = forms.ChoiceField(
         label="How do you prefer to meet?",
+        error_messages={"required": "Choose how you prefer to meet."},
         choices=MeetingMode.choices,
         widget=forms.RadioSelect(attrs={"class": "choices"}),
     )
     cadence_days = forms.TypedChoiceField(
         label="How often would you like to meet?",
+        error_messages={"required": "Choose how often you would like to meet."},
         choices=Cadence.choices,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "choices"}),

@@ -269,7 +269,17 @@ class SkillRow:
 class RowError:
     row: int  # as the person sees it, from 1
     field: str  # "skill", "rating" or "text"
-    message: str
+    problem: str  # "choose a skill."
+
+    @property
+    def message(self) -> str:
+        """The problem with its row named: "Row 2: choose a skill." """
+        return f"Row {self.row}: {self.problem}"
+
+    @property
+    def beside_the_field(self) -> str:
+        """Next to the field, the row goes without saying: "Choose a skill." """
+        return self.problem[0].upper() + self.problem[1:]
 
 
 class RowsInvalid(ActionError):
@@ -365,13 +375,13 @@ def _check_rows(
         skill = known.get(key)
         name = skill.name if skill else _display_name(row.skill)
         if not key:
-            errors.append(RowError(number, "skill", f"Row {number}: choose a skill."))
+            errors.append(RowError(number, "skill", "choose a skill."))
         elif len(name) > SKILL_NAME_MAX_LENGTH:
             errors.append(
                 RowError(
                     number,
                     "skill",
-                    f"Row {number}: keep a skill's name under {SKILL_NAME_MAX_LENGTH} characters.",
+                    f"keep a skill's name under {SKILL_NAME_MAX_LENGTH} characters.",
                 )
             )
         else:
@@ -382,8 +392,7 @@ def _check_rows(
                     RowError(
                         number,
                         "skill",
-                        f"Row {number}: you listed {name} twice (also in row "
-                        f"{first_row_of[identity]}).",
+                        f"you listed {name} twice (also in row {first_row_of[identity]}).",
                     )
                 )
             first_row_of.setdefault(identity, number)
@@ -393,15 +402,12 @@ def _check_rows(
                 RowError(
                     number,
                     "rating",
-                    f"Row {number}: choose {kind.rating_words} {what}, "
-                    f"from {RATING_MIN} to {RATING_MAX}.",
+                    f"choose {kind.rating_words} {what}, from {RATING_MIN} to {RATING_MAX}.",
                 )
             )
         if len(row.text.strip()) > MAX_TEXT_LENGTH:
             errors.append(
-                RowError(
-                    number, "text", f"Row {number}: keep this under {MAX_TEXT_LENGTH} characters."
-                )
+                RowError(number, "text", f"keep this under {MAX_TEXT_LENGTH} characters.")
             )
     if errors:
         raise RowsInvalid(errors)

@@ -336,7 +336,7 @@ def _int_or_none(value: str) -> int | None:
 def _show_row_errors(formset, error: RowsInvalid) -> list[str]:
     """Each error next to its row's field, and all of them in the summary above."""
     for row_error in error.errors:
-        formset.forms[row_error.row - 1].add_error(row_error.field, row_error.message)
+        formset.forms[row_error.row - 1].add_error(row_error.field, row_error.beside_the_field)
     return [row_error.message for row_error in error.errors]
 
 
