@@ -98,11 +98,10 @@ def _step_context(step: str, *, participant: Participant | None, mode: str, **ex
             {
                 "key": key,
                 "title": title,
-                "number": number,
                 "done": key in done,
                 "url": _step_url(key, participant=participant, mode=mode),
             }
-            for number, (key, title) in enumerate(STEPS, start=1)
+            for key, title in STEPS
         ]
         context["step_number"] = [key for key, _ in STEPS].index(step) + 1
         context["step_count"] = len(STEPS)
