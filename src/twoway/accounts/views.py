@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from twoway.accounts import services
 from twoway.accounts.forms import AcceptInvitationForm, InvitationForm, SignInForm
-from twoway.accounts.models import Invitation, User
+from twoway.accounts.models import Invitation, InvitationRole, User
 from twoway.programs.models import Program
 from twoway.programs.selectors import can_coordinate
 
@@ -83,6 +83,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.program.name}.")
+            if invitation.role == InvitationRole.PARTICIPANT:
+                # A new participant's first task is their profile for this program.
+                return redirect("profiles:welcome", slug=invitation.program.slug)
             return redirect("home")
     return render(
         request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}

@@ -10,5 +10,6 @@ urlpatterns = [
     path("pairings/", include("twoway.relationships.urls")),
     path("notifications/", include("twoway.notifications.urls")),
     path("", include("twoway.relationships.personal_urls")),
+    path("", include("twoway.profiles.urls")),
     path("admin/", admin.site.urls),
 ]

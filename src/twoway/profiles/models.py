@@ -28,6 +28,9 @@ class SkillCategory(models.TextChoices):
     PERSPECTIVE = "perspective", "Perspective"
     CRAFT = "craft", "Craft"
     BUSINESS = "business", "Business"
+    # Skills that participants name and the vocabulary lacks wait here until a
+    # coordinator gives them a real category (or merges them into a curated skill).
+    UNCATEGORISED = "uncategorised", "Uncategorised (to be curated)"
 
 
 class SkillStatus(models.TextChoices):

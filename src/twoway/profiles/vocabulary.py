@@ -7,9 +7,12 @@ from importlib.resources import files
 
 from django.db import transaction
 
-from twoway.profiles.models import Skill, SkillAlias, normalise_skill_name
+from twoway.profiles.models import Skill, SkillAlias, SkillStatus, normalise_skill_name
 
 _SYNCED_FIELDS = ["category", "cluster", "typical_giver", "description"]
+# A participant may have proposed a skill that a later vocabulary ships: it
+# becomes curated, with the vocabulary's category and cluster.
+_UPDATED_FIELDS = [*_SYNCED_FIELDS, "status"]
 
 
 def load_vocabulary() -> list[dict]:
@@ -37,8 +40,9 @@ def skill_vocabulary_sync() -> int:
             to_update.append(skill)
         for field in _SYNCED_FIELDS:
             setattr(skill, field, entry[field])
+        skill.status = SkillStatus.CURATED
     Skill.objects.bulk_create(to_create)
-    Skill.objects.bulk_update(to_update, _SYNCED_FIELDS)
+    Skill.objects.bulk_update(to_update, _UPDATED_FIELDS)
     skills = {skill.normalised_name: skill for skill in Skill.objects.all()}
     _sync_aliases(entries, skills)
     return len(entries)
