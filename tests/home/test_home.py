@@ -153,8 +153,8 @@ def test_an_agreement_to_write_or_confirm_is_on_the_list(client, cast):
     assert task.title == "Confirm your agreement with Alice" and task.urgent
 
 
-HOME_QUERIES_PARTICIPANT = 9  # session, user, participations, coordinated, sponsored,
-# pairings with counts, latest agreements, unread notifications, "is a participant" (navigation)
+HOME_QUERIES_PARTICIPANT = 8  # session, user, participations, coordinated, sponsored,
+# pairings with counts, latest agreements, the navigation (unread count, has a journal)
 
 
 def test_the_participant_home_page_runs_a_fixed_number_of_queries(

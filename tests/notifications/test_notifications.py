@@ -92,7 +92,7 @@ def test_a_dedupe_key_raises_a_reminder_once(cast):
     assert Notification.objects.count() == 2
 
 
-NOTIFICATIONS_PAGE_QUERIES = 5  # session, user, the list, the unread count, "is a participant"
+NOTIFICATIONS_PAGE_QUERIES = 4  # session, user, the list, the navigation
 
 
 def test_the_list_reads_in_constant_queries(client, cast, django_assert_num_queries):

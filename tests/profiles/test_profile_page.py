@@ -134,7 +134,7 @@ def test_profile_page_takes_seven_queries_however_much_there_is(
             Offer(participant=other, skill=s, proficiency=2) for s in Skill.objects.all()[:rows]
         )
     client.force_login(participant.user)
-    # session, user, participations, offers, gaps, profile, unread notifications
+    # session, user, participations, offers, gaps, profile, the navigation
     with django_assert_num_queries(7):
         response = client.get("/profile/")
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_profile_page_takes_seven_queries_however_much_there_is(
 def test_a_rows_step_takes_five_queries_however_many_rows(client, django_assert_num_queries, rows):
     participant = _participant_with_rows(ProgramFactory(slug="pier"), rows)
     client.force_login(participant.user)
-    # session, user, participation with its completion, offers, unread notifications
+    # session, user, participation with its completion, offers, the navigation
     with django_assert_num_queries(5):
         response = client.get("/profile/pier/offers/")
     assert len(response.context["formset"].forms) == min(rows + 1, 20)
@@ -164,7 +164,7 @@ def test_about_you_takes_seven_queries_however_many_colleagues(
             timezone="UTC",
         )
     client.force_login(participant.user)
-    # session, user, participation, profile, departments, locations, unread notifications
+    # session, user, participation, profile, departments, locations, the navigation
     with django_assert_num_queries(7):
         response = client.get("/welcome/pier/about/")
     assert len(response.context["departments"]) == people + 1

@@ -183,8 +183,8 @@ def test_an_ended_pairing_keeps_its_agreement_readable_but_fixed(client, cast, a
     assert "not open" in response.content.decode()
 
 
-AGREEMENT_PAGE_QUERIES = 7  # session, user, pairing, all versions, pulse due (tab badge),
-# unread notifications, "is a participant" (navigation)
+AGREEMENT_PAGE_QUERIES = 6  # session, user, pairing, all versions, pulse due (tab badge),
+# the navigation (unread count, has a journal)
 
 
 def test_the_agreement_page_reads_in_constant_queries(

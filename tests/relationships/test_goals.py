@@ -272,7 +272,7 @@ def test_the_goals_page_takes_the_same_queries_however_many_goals(
         check_in(row, 50, "second")
     gap(cast.alice_p, "Budgeting")
     client.force_login(cast.alice)
-    # session, user, pairing, pulse due, goals, check-ins, gaps, bell, nav
-    with django_assert_num_queries(9):
+    # session, user, pairing, pulse due, goals, check-ins, gaps, navigation
+    with django_assert_num_queries(8):
         response = client.get(url(cast))
     assert response.content.decode().count('class="progress"') == count

@@ -317,8 +317,8 @@ def test_the_journal_page_takes_the_same_queries_however_long_it_is(
     journal_with(cast, count)
     as_alice(client, cast)
     # session, user, participant?, tagged skills, count, page, its skills, next
-    # conversation, its skills, open goals, suggestions, their skills, bell, nav
-    with django_assert_num_queries(14):
+    # conversation, its skills, open goals, suggestions, their skills, navigation
+    with django_assert_num_queries(13):
         response = client.get("/journal/")
     assert response.status_code == 200
     assert response.content.decode().count('class="reasons"') == min(count, 5)
