@@ -38,9 +38,15 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
 class ConversationForm(forms.Form):
     """Schedule a conversation, or change its time, place or focus."""
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose a date.", "invalid": "Enter a date like 2027-01-31."},
+    )
     start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Choose a start time.", "invalid": "Enter a time like 14:30."},
     )
     duration_minutes = forms.TypedChoiceField(
         label="Length", choices=DURATIONS, coerce=int, initial=45
@@ -120,7 +126,10 @@ class ConversationForm(forms.Form):
 
 class NotesForm(forms.Form):
     shared_notes = forms.CharField(
-        label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label="Notes for this conversation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="An agenda before you meet, what you agreed afterwards.",
     )
     # The notes as they were when the page was opened, to notice a partner's save meanwhile.
     based_on = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -171,6 +180,7 @@ class ExchangeEditForm(forms.Form):
         coerce=int,
         empty_value=None,
         widget=RatingRadios,
+        error_messages={"required": "Choose a rating from 1 to 5."},
     )
     note = forms.CharField(
         label="Note", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})

@@ -175,9 +175,8 @@ def prompts_for(side: PairSide, *, limit: int = 3) -> list[PromptSuggestion]:
     for prompt in prompt_library().prompts:
         if stage not in prompt.stages:
             continue
-        score, skill_name = _relevance(prompt, skills)
-        reason = f"Relates to {skill_name}" if skill_name else ""
-        ranked.append((score, PromptSuggestion(prompt, prompt.id in used, reason)))
+        score = _relevance(prompt, skills)[0]
+        ranked.append((score, PromptSuggestion(prompt, prompt.id in used, _reason(prompt, skills))))
     # sorted() is stable, so equal scores keep the library's order.
     ranked.sort(key=lambda pair: -pair[0])
     return _spread_over_themes([item for _, item in ranked], limit)
@@ -201,8 +200,13 @@ def prompt_shelves(side: PairSide) -> list[ThemeShelf]:
     ]
 
 
+def _reason(prompt: Prompt, skills: list[Skill]) -> str:
+    skill_name = _relevance(prompt, skills)[1]
+    return f"Relates to {skill_name}" if skill_name else ""
+
+
 def prompt_for_pair(side: PairSide, prompt_id: str) -> PromptSuggestion:
-    """One prompt with this pair's used mark, or NotFound."""
+    """One prompt with this pair's used mark and why it suits them, or NotFound."""
     prompt = prompt_get(prompt_id)
     used = PromptUse.objects.filter(pairing=side.pairing, prompt_id=prompt.id).exists()
-    return PromptSuggestion(prompt, used)
+    return PromptSuggestion(prompt, used, _reason(prompt, _pair_skills(side)))

@@ -407,6 +407,7 @@ def _prompt_fragment(request, side: PairSide, prompt_id: str, **message) -> Http
         "pairing": side.pairing,
         "here": _safe_next(request, side),
         "is_live": _is_live(side),
+        "on_shelf": request.POST.get("shelf") == "1",
         **message,
     }
     return render(request, TEMPLATES + "_prompt.html", context)
