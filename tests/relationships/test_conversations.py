@@ -19,6 +19,10 @@ from twoway.core.errors import ActionError, NotFound
 from twoway.notifications.models import Notification, NotificationKind
 from twoway.pairing.models import PairingStatus
 from twoway.relationships.models import Conversation, ConversationStatus
+from twoway.relationships.selectors.conversations import (
+    conversation_next,
+    conversations_starting_between,
+)
 from twoway.relationships.services.conversations import (
     conversation_cancel,
     conversation_notes_save,
@@ -247,3 +251,35 @@ def test_notes_of_a_cancelled_conversation_or_too_long_are_refused(cast):
         )
     conversation.refresh_from_db()
     assert conversation.shared_notes == ""
+
+
+# --- Reads for the overview and the reminder job -------------------------------------------------
+
+
+def test_the_next_conversation_is_the_soonest_planned_one_not_yet_ended(cast):
+    side = side_of_user(cast)
+    assert conversation_next(side) is None
+    planned(cast, starts_in=timedelta(days=9))
+    soon = planned(cast, starts_in=timedelta(days=2))
+    planned(cast, starts_in=timedelta(days=1), status=ConversationStatus.CANCELLED)
+    planned(cast, starts_in=-timedelta(hours=3))  # ended, never logged
+    assert conversation_next(side) == soon
+    under_way = planned(cast, starts_in=-timedelta(minutes=10))
+    assert conversation_next(side) == under_way
+
+
+def test_reminders_find_planned_conversations_of_live_pairings_in_the_window(
+    cast, django_assert_num_queries
+):
+    start = timezone.now() + timedelta(hours=24)
+    inside = planned(cast, starts_in=timedelta(hours=24, minutes=30))
+    planned(cast, starts_in=timedelta(hours=26))  # after the window
+    planned(cast, starts_in=timedelta(hours=24, minutes=10), status=ConversationStatus.CANCELLED)
+    someone = ParticipantFactory(program=cast.river)
+    ended = pairing_of(cast.charlie_p, someone, status=PairingStatus.EXITED)
+    planned(cast, pairing=ended, logged_by=cast.charlie_p, starts_in=timedelta(hours=24, minutes=5))
+    with django_assert_num_queries(1):  # both partners come loaded, for the reminder
+        found = conversations_starting_between(start, start + timedelta(hours=1))
+        recipients = {found[0].pairing.participant_a.user, found[0].pairing.participant_b.user}
+    assert found == [inside]
+    assert recipients == {cast.alice, cast.bob}

@@ -146,24 +146,6 @@ def conversation_ledger(side: PairSide, conversation: Conversation) -> Ledger:
     return _ledger(side, list(exchanges.order_by("id")))
 
 
-def exchange_mine(side: PairSide, conversation: Conversation, exchange_id: int) -> Exchange:
-    """One line I logged of what I learned in this conversation, or NotFound."""
-    exchange = (
-        Exchange.objects.filter(
-            pk=exchange_id, conversation=conversation, learner=side.me, logged_by=side.me
-        )
-        .select_related("skill")
-        .first()
-    )
-    if exchange is None:
-        raise NotFound("No such line")
-    return exchange
-
-
-def held_count(side: PairSide) -> int:
-    return side.pairing.conversations.filter(status=ConversationStatus.HELD).count()
-
-
 def conversations_starting_between(start: datetime, end: datetime) -> list[Conversation]:
     """Planned conversations of live pairings that start in [start, end), for reminders.
 
