@@ -394,3 +394,18 @@ def test_upcoming_includes_a_conversation_under_way(cast):
     conversation = started(cast, duration_minutes=90)
     upcoming = conversations_upcoming(pairing_for_partner(cast.alice, cast.pairing.pk))
     assert [item.conversation for item in upcoming] == [conversation]
+
+
+def test_a_log_refused_after_the_partner_cancelled_says_why_at_the_top(client, cast):
+    conversation = started(cast)
+    client.force_login(cast.bob)
+    client.post(conversation_url(conversation, "cancel/"))
+    client.force_login(cast.alice)
+    response = client.post(
+        conversation_url(conversation, "learned/"),
+        learned_form({"skill": "SQL", "value_rating": "4"}),
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["This conversation was cancelled, so there is nothing to log."]
+    assert not Exchange.objects.exists()

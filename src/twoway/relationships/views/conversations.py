@@ -83,6 +83,12 @@ def _show_plan_error(form: ConversationForm, error: ActionError) -> None:
     form_or_action_error(form, ActionError(error.message, field=field))
 
 
+def _refused(request: HttpRequest, error: ActionError, url: str) -> HttpResponse:
+    """A refusal that no form on the page can show: say it at the top of the page."""
+    messages.error(request, error.message)
+    return redirect(url)
+
+
 # --- The list, and scheduling -------------------------------------------------------
 
 
@@ -275,6 +281,8 @@ def conversation_notes(request: HttpRequest, side: PairSide, conversation_id: in
                 based_on=form.cleaned_data["based_on"],
             )
         except ActionError as error:
+            if error.field is None:  # the notes are closed: the form is no longer shown
+                return _refused(request, error, _conversation_url(side, conversation, "notes"))
             conflict = isinstance(error, NotesChangedMeanwhile)
             current = conversation_of(side, conversation.pk)
             # Keep what they typed; the next save builds on the partner's version.
@@ -295,6 +303,12 @@ def conversation_notes(request: HttpRequest, side: PairSide, conversation_id: in
 
 
 # --- The ledger ------------------------------------------------------------------------
+
+
+def _still_loggable(side: PairSide, conversation_id: int) -> bool:
+    """Whether the page will show the log form again (so it can carry the error)."""
+    conversation = conversation_of(side, conversation_id)
+    return has_started(conversation) and side.pairing.status in LEDGER_STATUSES
 
 
 def _show_line_error(formset: LearnedFormSet, error: ActionError) -> bool:
@@ -322,6 +336,8 @@ def conversation_log(request: HttpRequest, side: PairSide, conversation_id: int)
                 lines=[form.learned() for form in formset.forms],
             )
         except ActionError as error:
+            if error.field is None and not _still_loggable(side, conversation.pk):
+                return _refused(request, error, _conversation_url(side, conversation, "learned"))
             if not _show_line_error(formset, error):
                 log_error = error.message
         else:
@@ -354,6 +370,8 @@ def exchange_edit(
                 note=form.cleaned_data["note"],
             )
         except ActionError as error:
+            if error.field not in form.fields:
+                return _refused(request, error, _conversation_url(side, conversation, "learned"))
             form_or_action_error(form, error)
         else:
             messages.success(request, f"Saved your change to {exchange.skill.name}.")
