@@ -399,7 +399,7 @@ def test_upcoming_includes_a_conversation_under_way(cast):
 def test_a_log_refused_after_the_partner_cancelled_says_why_at_the_top(client, cast):
     conversation = started(cast)
     client.force_login(cast.bob)
-    client.post(conversation_url(conversation, "cancel/"))
+    client.post(conversation_url(conversation, "cancel/"), follow=True)
     client.force_login(cast.alice)
     response = client.post(
         conversation_url(conversation, "learned/"),
