@@ -84,6 +84,15 @@ def test_a_pairing_that_is_not_accepted_or_active_cannot_schedule(cast, status):
     assert not Notification.objects.exists()
 
 
+def test_a_double_submit_schedules_one_conversation_and_tells_the_partner_once(cast):
+    plan = a_plan()
+    first = conversation_schedule(side=side_of_user(cast), plan=plan)
+    again = conversation_schedule(side=side_of_user(cast), plan=plan)
+    assert again == first
+    assert Conversation.objects.count() == 1
+    assert notes_to(cast.bob).count() == 1
+
+
 def test_an_accepted_pairing_can_schedule_its_first_conversation(cast):
     cast.pairing.status = PairingStatus.ACCEPTED
     cast.pairing.save()

@@ -29,6 +29,7 @@ FURTHEST_AHEAD = timedelta(days=366)
 LOCATION_MAX = 300
 NOTES_MAX = 20_000
 TOPICS_MAX, TOPIC_MAX_LENGTH = 10, 120
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 # The pair keeps writing in its space until the pairing closes; a completed
 # pairing may still log its last conversation.
@@ -111,10 +112,23 @@ def _clean_plan(side: PairSide, plan: Plan) -> tuple[str, list[Skill], list[str]
 
 @transaction.atomic
 def conversation_schedule(*, side: PairSide, plan: Plan) -> Conversation:
-    """Plan a conversation of an accepted or active pairing; the partner is told."""
+    """Plan a conversation of an accepted or active pairing; the partner is told.
+
+    A second submit of the same plan (a double click) returns the conversation
+    the first one made: the pairing's row lock puts the two in line.
+    """
     _require_live(side)
     location, skills, topics = _clean_plan(side, plan)
     now = timezone.now()
+    just_made = Conversation.objects.filter(
+        pairing=side.pairing,
+        logged_by=side.me,
+        status=ConversationStatus.PLANNED,
+        starts_at=plan.starts_at,
+        created_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if just_made is not None:
+        return just_made
     conversation = Conversation.objects.create(
         pairing=side.pairing,
         starts_at=plan.starts_at,
