@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -65,7 +66,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django_setup()
     _call("migrate", "--no-input", "--verbosity=0")
     _call("seed_demo", f"--people={args.people}", f"--seed={args.seed}")
-    return cmd_serve(args)
+    worker = _start_worker_process()
+    try:
+        return cmd_serve(args)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def _start_worker_process() -> subprocess.Popen:
+    # Its own process: it sends the reminders while the web server serves.
+    print("Starting the background worker (reminders and tasks).", flush=True)
+    return subprocess.Popen([sys.executable, "-m", "twoway.cli", "worker"])
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django_setup()
+    from twoway.worker import run
+
+    run(reminder_interval=args.reminder_interval)
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    _django_setup()
+    from twoway.relationships.services.reminders import reminders_send_due
+
+    print(f"Raised {reminders_send_due()} reminder(s).")
+    return 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -87,6 +115,16 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
         "--people", type=_demo_size, default=240, help="people in the demo organisation"
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed; same seed, same data")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
 
 
 def _demo_size(text: str) -> int:
@@ -112,6 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app")
     _add_server_options(serve)
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="run the background worker: reminders on a timer, and queued tasks"
+    )
+    worker.add_argument(
+        "--reminder-interval",
+        type=_positive_seconds,
+        default=300,
+        help="seconds between two reminder runs (default: %(default)s)",
+    )
+    worker.set_defaults(func=cmd_worker)
+
+    remind = sub.add_parser(
+        "remind", help="raise the reminders that are due now, once (for cron); idempotent"
+    )
+    remind.set_defaults(func=cmd_remind)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
     migrate.set_defaults(func=cmd_migrate)

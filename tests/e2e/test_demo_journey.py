@@ -36,9 +36,9 @@ def test_coordinator_signs_in_and_sees_the_pilot(page, live_server, demo, screen
 def test_junior_participant_sees_their_senior_partner(page, live_server, demo, screenshot):
     junior = next(s for s in demo.sign_ins if s.role == "participant (junior)")
     sign_in(page, live_server, junior.email, demo.password)
-    table = page.get_by_role("table")
-    table.wait_for()
-    assert "Margaret Lindqvist" in table.inner_text()
+    card = page.locator(".pairing-card")
+    card.wait_for()
+    assert "Margaret Lindqvist" in card.inner_text()
     screenshot("home-participant")
 
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.utils import timezone
 
+from twoway.core.timezones import zone_or_none
 from twoway.core.views import healthz
 
 HEALTH_PATH = "/healthz"
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo | None:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return None
 
 
 class UserTimezoneMiddleware:
@@ -24,7 +16,7 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        zone = _zone(user.timezone) if user is not None and user.is_authenticated else None
+        zone = zone_or_none(user.timezone) if user is not None and user.is_authenticated else None
         if zone is None:
             timezone.deactivate()
         else:

@@ -29,6 +29,7 @@ from twoway.relationships.models import (
 
 STATUS_BY_KIND = {
     "balanced": PairingStatus.ACTIVE,
+    "lopsided": PairingStatus.ACTIVE,  # the senior has taught once; the junior every time
     "one_way": PairingStatus.ACTIVE,  # only the junior ever teaches
     "stalled": PairingStatus.ACTIVE,  # stopped meeting weeks ago
     "exited": PairingStatus.EXITED,
@@ -222,9 +223,9 @@ class PilotWriter:
         exchanges = []
         for plan, pairing in zip(plans, pairings, strict=True):
             senior, junior = self._parts(plan)
-            for conversation in conversations.get(pairing.pk, []):
+            for index, conversation in enumerate(conversations.get(pairing.pk, [])):
                 lessons = [(junior, senior, self.rng.choice(plan.senior_gaps[:2]))]
-                if plan.kind != "one_way":
+                if plan.kind != "one_way" and (plan.kind != "lopsided" or index == 1):
                     lessons.append((senior, junior, self.rng.choice(plan.junior_gaps[:2])))
                 topics = []
                 for teacher, learner, skill in lessons:
@@ -296,7 +297,7 @@ class PilotWriter:
 
     def _pulse(self, kind: str, pairing, author, is_senior: bool, when: datetime) -> Pulse:
         r = self.rng.randint
-        if kind == "one_way":
+        if kind in ("one_way", "lopsided"):
             # The junior gives and gets little back; the senior is happy.
             fit, trust, given, received = (
                 (4, 4, r(2, 3), r(4, 5)) if is_senior else (r(2, 3), 3, r(4, 5), r(1, 2))
@@ -428,6 +429,11 @@ SUCCESS_MEASURES = (
 )
 PULSE_COMMENTS = {
     "balanced": ("", "Good momentum.", "Learning a lot both ways.", ""),
+    "lopsided": (
+        "I enjoy our sessions, though I mostly end up explaining the tools.",
+        "I am learning a great deal; I need to bring more to the table.",
+        "",
+    ),
     "one_way": (
         "I mostly explain tools; I'm not sure what I'm getting back yet.",
         "Sessions feel like tech support.",

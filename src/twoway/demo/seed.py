@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from twoway.accounts.models import User
-from twoway.demo import org
+from twoway.demo import org, spotlight
 from twoway.demo.relationships import PairPlan, PilotWriter
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Gap, Offer, Profile, Skill, TypicalGiver
@@ -27,6 +27,7 @@ from twoway.programs.models import (
     ProgramStatus,
     Reciprocity,
 )
+from twoway.relationships.services.reminders import reminders_send_due
 
 PILOT_SLUG = "two-way-pilot"
 DRAFT_SLUG = "reciprocal-mentoring-2027"
@@ -74,6 +75,19 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
     plans = _plan_pilot_pairs(rng, persons, named, skills)
     writer = PilotWriter(rng=rng, program=pilot, now=now, users=users)
     writer.write(plans)
+    senior, junior = (
+        writer.participants[plans[0].senior.key],
+        writer.participants[plans[0].junior.key],
+    )
+    spotlight.light_up(
+        pairing=Pairing.objects.get(participant_a__in=[senior, junior], program=pilot),
+        senior=senior,
+        junior=junior,
+        now=now,
+    )
+
+    # What the worker would have announced by now (the bell shows it; no e-mails).
+    reminders_send_due(now=now, email=False)
 
     draft = _create_program(
         DRAFT,
@@ -253,9 +267,13 @@ def _plan_pilot_pairs(
 
 
 def _pair_kinds(count: int) -> list[str]:
-    """Mostly balanced pairs, plus the situations a coordinator must notice."""
+    """Mostly balanced pairs, plus the situations a coordinator must notice.
+
+    The first pair is the printed demo accounts (Margaret and Jamie): lopsided, so
+    that signing in as either shows the nudge to rebalance.
+    """
     special = ["one_way", "one_way", "one_way", "stalled", "exited", "completed", "completed"]
-    kinds = ["balanced", *special[: max(0, count - 1)]]
+    kinds = ["lopsided", *special[: max(0, count - 1)]]
     return (kinds + ["balanced"] * count)[:count]
 
 

@@ -105,3 +105,12 @@ def agreement_version(side: PairSide, version: int) -> AgreementView:
 
 def term_labels(side: PairSide) -> dict[str, str]:
     return _term_labels(side)
+
+
+def latest_agreements(pairing_ids: list[int]) -> dict[int, Agreement]:
+    """The current version of each pairing's agreement, in one query."""
+    latest: dict[int, Agreement] = {}
+    rows = Agreement.objects.filter(pairing__in=pairing_ids).order_by("pairing", "-version")
+    for agreement in rows:
+        latest.setdefault(agreement.pairing_id, agreement)
+    return latest

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 from twoway.pairing.selectors import PairSide, closed_neutrally, explanation_in_words
 from twoway.pairing.views import pair_context, pair_view
 from twoway.profiles.selectors import shared_profile
+from twoway.relationships.selectors.agreements import agreement_history
+from twoway.relationships.selectors.balance import balance_of
 
 
 @require_GET
@@ -21,4 +23,9 @@ def pairing_overview(request: HttpRequest, side: PairSide) -> HttpResponse:
         partner_profile=shared_profile(side.partner),
         closed_neutrally=closed_neutrally(side.pairing),
     )
+    if not context["is_proposed"]:
+        history = agreement_history(side)
+        context["balance"] = balance_of(side)
+        context["agreement"] = history[0].agreement if history else None
+        context["agreement_view"] = history[0] if history else None
     return render(request, "relationships/overview.html", context)

@@ -118,3 +118,48 @@ def test_timezones_are_validated_on_input(cast):
     cast.alice.timezone = "Mars/Olympus"
     with pytest.raises(ValidationError, match="not a known IANA timezone"):
         cast.alice.full_clean()
+
+
+def test_a_proposal_waiting_for_me_is_the_first_thing_to_do(client, cast):
+    cast.pairing.status = PairingStatus.COMPLETED
+    cast.pairing.save()
+    proposal = pairing_of(cast.alice_p, cast.bob_p, status=PairingStatus.PROPOSED)
+    client.force_login(cast.alice)
+    [task, *_] = client.get("/").context["tasks"]
+    assert task.title == "Respond to your proposed pairing with Bob Example"
+    assert task.url == f"/pairings/{proposal.pk}/"
+
+
+def test_an_agreement_to_write_or_confirm_is_on_the_list(client, cast):
+    client.force_login(cast.bob)
+    [task] = client.get("/").context["tasks"]
+    assert task.title == "Set your agreement with Alice"
+    client.force_login(cast.alice)
+    client.post(
+        f"/pairings/{cast.pairing.pk}/agreement/edit/",
+        {
+            "i_teach": "Budgets",
+            "partner_teaches": "Automation",
+            "format": "long_term",
+            "checkin_every_days": "14",
+            "success_measures": "One change each.",
+            "confidentiality": "Between us.",
+            "acknowledge": "on",
+        },
+    )
+    assert client.get("/").context["tasks"] == []  # alice wrote and confirmed it
+    client.force_login(cast.bob)
+    [task] = client.get("/").context["tasks"]
+    assert task.title == "Confirm your agreement with Alice" and task.urgent
+
+
+HOME_QUERIES_PARTICIPANT = 8  # session, user, participations, coordinated, sponsored,
+# pairings with counts, latest agreements, unread notifications
+
+
+def test_the_participant_home_page_runs_a_fixed_number_of_queries(
+    client, cast, django_assert_num_queries
+):
+    client.force_login(cast.alice)
+    with django_assert_num_queries(HOME_QUERIES_PARTICIPANT):
+        client.get("/")
