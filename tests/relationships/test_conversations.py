@@ -67,7 +67,7 @@ def test_the_partner_is_told_in_their_own_timezone_and_never_the_place(cast):
             plan=a_plan(starts_at=starts, location="https://meet.example.org/secret-room"),
         )
     note = notes_to(cast.bob).get()
-    assert "Tuesday 12 January, 10:30 (America/New_York)" in note.title
+    assert "Tuesday 12 January at 10:30 (America/New_York)" in note.title
     assert "secret-room" not in note.title + note.body + note.link
 
 

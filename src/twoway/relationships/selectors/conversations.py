@@ -20,6 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from twoway.core.errors import NotFound
+from twoway.core.timezones import zone_or_none
 from twoway.pairing.models import LIVE_STATUSES
 from twoway.pairing.selectors import PairSide, explanation_in_words
 from twoway.profiles.models import Offer, SharedField, Skill, SkillStatus
@@ -252,10 +253,7 @@ def partner_zone(side: PairSide) -> zoneinfo.ZoneInfo | None:
     profile = getattr(side.partner.user, "profile", None)
     if profile is None or SharedField.LOCATION not in profile.shared_with_partner:
         return None
-    try:
-        return zoneinfo.ZoneInfo(profile.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return zone_or_none(profile.timezone)
 
 
 # --- Place and calendar ------------------------------------------------------------

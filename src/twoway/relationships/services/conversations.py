@@ -8,15 +8,16 @@ without the shared notes.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from twoway.core.errors import ActionError, NotFound
+from twoway.core.timezones import zone_or_utc
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
@@ -236,12 +237,10 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _in_zone_of(user, moment: datetime) -> str:
-    try:
-        zone = zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
+    """'Thursday 26 November at 15:00 (Europe/London)', as the reminders say it."""
+    zone = zone_or_utc(user.timezone)
     local = timezone.localtime(moment, zone)
-    return f"{dateformat.format(local, 'l j F, H:i')} ({zone.key})"
+    return f"{date_format(local, 'l j F')} at {local:%H:%M} ({zone.key})"
 
 
 def _tell_partner(side: PairSide, conversation: Conversation, what: str) -> None:
