@@ -43,6 +43,7 @@ def pair_view(view):
 PAIR_TABS = (
     ("overview", "Overview", "relationships:pairing"),
     ("agreement", "Agreement", "relationships:agreement"),
+    ("conversations", "Conversations", "relationships:conversations"),
     ("goals", "Goals", "relationships:goals"),
     ("pulse", "Pulse", "relationships:pulse"),
 )
