@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
+from tests.factories import ConversationFactory
 from tests.permissions import assert_anonymous_sent_to_sign_in, assert_outsiders_get_404
 from twoway.notifications.models import Notification
 from twoway.pairing.models import Exit, PairingStatus
 from twoway.pairing.selectors import exit_reason_visible_to
+from twoway.relationships.models import ConversationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +90,17 @@ def test_a_closed_pairing_cannot_be_closed_twice(client, cast):
     response = client.post(f"/pairings/{cast.pairing.pk}/close/", REASON, follow=True)
     assert "nothing to close" in response.content.decode()
     assert Exit.objects.count() == 1
+
+
+def test_closing_cancels_the_conversations_still_to_come(client, cast):
+    coming = ConversationFactory(
+        pairing=cast.pairing,
+        status=ConversationStatus.PLANNED,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    held = ConversationFactory(pairing=cast.pairing)
+    close_as_bob(client, cast)
+    coming.refresh_from_db()
+    held.refresh_from_db()
+    assert coming.status == ConversationStatus.CANCELLED and coming.sequence == 1
+    assert held.status == ConversationStatus.HELD

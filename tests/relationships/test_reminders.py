@@ -1,4 +1,4 @@
-"""Reminders for an upcoming conversation: raised once, in each reader's timezone."""
+"""Reminders: an upcoming conversation in each reader's timezone, a pulse falling due; once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core import mail
 from tests.commands import run_twoway
 from tests.factories import ConversationFactory
 from twoway.notifications.models import Notification
-from twoway.relationships.models import Conversation, ConversationStatus
+from twoway.relationships.models import Conversation, ConversationStatus, Pulse
 from twoway.relationships.services.reminders import reminders_send_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +18,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+def pulse(pairing, author, when):
+    return Pulse.objects.create(
+        pairing=pairing,
+        author=author,
+        fit=4,
+        trust=4,
+        value_given=4,
+        value_received=4,
+        comment="Private: my partner talks over me.",
+        submitted_at=when,
+    )
+
+
 @pytest.fixture
-def planned(cast):
+def pulses_sent(cast):
+    """Both partners sent a pulse yesterday, so none is due."""
+    for author in (cast.alice_p, cast.bob_p):
+        pulse(cast.pairing, author, NOW - timedelta(days=1))
+
+
+@pytest.fixture
+def planned(cast, pulses_sent):
     cast.alice.timezone = "America/New_York"
     cast.alice.save()
     cast.bob.timezone = "Europe/London"
@@ -66,7 +86,9 @@ def test_a_rescheduled_conversation_is_announced_again(cast, planned):
         (ConversationStatus.PLANNED, -timedelta(hours=1)),
     ],
 )
-def test_no_reminder_for_cancelled_far_off_or_past_conversations(cast, status, starts_in):
+def test_no_reminder_for_cancelled_far_off_or_past_conversations(
+    cast, pulses_sent, status, starts_in
+):
     fields = {"cancelled_at": NOW} if status == ConversationStatus.CANCELLED else {}
     ConversationFactory(pairing=cast.pairing, status=status, starts_at=NOW + starts_in, **fields)
     assert reminders_send_due(now=NOW) == 0
@@ -83,3 +105,27 @@ def test_the_worker_refuses_a_nonsense_interval():
     result = run_twoway("worker", "--reminder-interval", "soon")
     assert result.returncode == 2
     assert "--reminder-interval: 'soon' is not a number of seconds" in result.stderr
+
+
+def test_a_pulse_falls_due_for_the_partner_who_has_not_sent_one(cast):
+    pulse(cast.pairing, cast.alice_p, NOW - timedelta(days=1))
+    pulse(cast.pairing, cast.bob_p, NOW - timedelta(days=40))
+    assert reminders_send_due(now=NOW) == 1
+    [note] = Notification.objects.all()
+    assert note.recipient == cast.bob and note.kind == "pulse_due"
+    assert note.link == f"/pairings/{cast.pairing.pk}/pulse/"
+    assert "Alice" in note.title
+    assert reminders_send_due(now=NOW + timedelta(hours=1)) == 0
+    assert all("talks over me" not in m.body for m in mail.outbox)
+
+
+def test_no_pulse_is_asked_of_an_ended_pairing(cast):
+    cast.pairing.status = "completed"
+    cast.pairing.save()
+    assert reminders_send_due(now=NOW) == 0
+
+
+def test_no_reminder_for_a_conversation_of_a_closed_pairing(cast, planned):
+    cast.pairing.status = "exited"
+    cast.pairing.save()
+    assert reminders_send_due(now=NOW) == 0

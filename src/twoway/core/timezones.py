@@ -17,3 +17,17 @@ def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
 
 def zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
     return zone_or_none(name) or UTC
+
+
+def zone_of(user) -> zoneinfo.ZoneInfo:
+    """The person's own timezone (UTC when unset or broken)."""
+    return zone_or_utc(getattr(user, "timezone", "") or "UTC")
+
+
+def moment_in_words(moment, user) -> str:
+    """'Tuesday 24 November at 15:00 (Europe/London)', where the reader lives."""
+    from django.utils.formats import date_format
+
+    zone = zone_of(user)
+    local = moment.astimezone(zone)
+    return f"{date_format(local, 'l j F')} at {local:%H:%M} ({zone.key})"

@@ -7,6 +7,7 @@ not go ahead or has closed; the reason goes to the program's coordinators.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from twoway.pairing.models import (
 )
 from twoway.pairing.selectors import PairSide
 from twoway.programs.models import Participant
+from twoway.relationships.models import Conversation, ConversationStatus
 
 
 def _locked(side: PairSide) -> PairSide:
@@ -135,6 +137,7 @@ def pairing_exit(
     pairing.status = PairingStatus.EXITED
     pairing.ended_at = now
     pairing.save(update_fields=["status", "ended_at"])
+    _cancel_planned_conversations(pairing, now)
     if wants_rematch:
         participant_request_rematch(participant=side.me)
     closed = Note(
@@ -145,6 +148,18 @@ def pairing_exit(
     notify(recipients=[side.partner.user], note=closed)
     _tell_coordinators(pairing, "A pairing was closed through the confidential way out")
     return exit
+
+
+def _cancel_planned_conversations(pairing: Pairing, now) -> None:
+    """Meetings still to come are off; a higher SEQUENCE makes calendars drop them."""
+    Conversation.objects.filter(
+        pairing=pairing, status=ConversationStatus.PLANNED, starts_at__gt=now
+    ).update(
+        status=ConversationStatus.CANCELLED,
+        cancelled_at=now,
+        sequence=F("sequence") + 1,
+        updated_at=now,
+    )
 
 
 def _tell_coordinators(pairing: Pairing, title: str) -> None:

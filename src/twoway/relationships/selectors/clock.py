@@ -7,17 +7,11 @@ job, where it has not).
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, datetime
 
 from django.utils import timezone
 
-
-def zone_of(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+from twoway.core.timezones import zone_of
 
 
 def local_date(moment: datetime, user) -> date:

@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
 from twoway.core.errors import NotFound
+from twoway.core.timezones import zone_of
 from twoway.pairing.models import Pairing, PairingStatus
 from twoway.profiles.models import Gap, Offer, Skill
 from twoway.programs.models import Participant
@@ -26,7 +27,7 @@ from twoway.relationships.models import (
     GoalStatus,
     JournalEntry,
 )
-from twoway.relationships.selectors.clock import local_date, today_for, zone_of
+from twoway.relationships.selectors.clock import local_date, today_for
 
 PER_PAGE = 20
 # "Revisit" brings back older thoughts, not the one written this morning.

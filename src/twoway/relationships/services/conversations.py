@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from twoway.core.errors import ActionError, NotFound
-from twoway.core.timezones import zone_or_utc
+from twoway.core.timezones import moment_in_words
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
@@ -236,19 +235,12 @@ def _same_text(a: str, b: str) -> bool:
 # --- Telling the partner -----------------------------------------------------------
 
 
-def _in_zone_of(user, moment: datetime) -> str:
-    """'Thursday 26 November at 15:00 (Europe/London)', as the reminders say it."""
-    zone = zone_or_utc(user.timezone)
-    local = timezone.localtime(moment, zone)
-    return f"{date_format(local, 'l j F')} at {local:%H:%M} ({zone.key})"
-
-
 def _tell_partner(side: PairSide, conversation: Conversation, what: str) -> None:
     """A note in the partner's own timezone. Never the notes or the place: a link
     to a call can be a key to it, so the partner opens Twoway to see it."""
     partner = side.partner.user
     title = f"{side.me.user.display_name} " + what.format(
-        when=_in_zone_of(partner, conversation.starts_at)
+        when=moment_in_words(conversation.starts_at, partner)
     )
     link = reverse("relationships:conversation", args=[side.pairing.pk, conversation.pk])
     notify(

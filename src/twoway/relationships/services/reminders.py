@@ -2,7 +2,7 @@
 
 Run as often as you like: each reminder has a key, so nobody hears the same one
 twice (a rescheduled conversation gets a new reminder, because its key includes
-the calendar SEQUENCE).
+the calendar SEQUENCE; the next pulse gets one because its key has its due day).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from twoway.core.timezones import zone_or_utc
+from twoway.core.timezones import moment_in_words
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
-from twoway.relationships.models import Conversation, ConversationStatus
+from twoway.relationships.selectors.conversations import conversations_starting_between
+from twoway.relationships.selectors.pulses import pairings_with_pulse_due
 
 # Far enough ahead that "tomorrow afternoon" is announced from any time today.
 UPCOMING_WITHIN = timedelta(hours=36)
@@ -25,34 +25,43 @@ UPCOMING_WITHIN = timedelta(hours=36)
 def reminders_send_due(*, now: datetime | None = None, email: bool = True) -> int:
     """Raise every reminder that is due now; returns how many were raised."""
     now = now or timezone.now()
-    return _upcoming_conversations(now, email=email)
+    return _upcoming_conversations(now, email=email) + _pulses_due(now, email=email)
 
 
 def _upcoming_conversations(now: datetime, *, email: bool) -> int:
-    soon = Conversation.objects.filter(
-        status=ConversationStatus.PLANNED, starts_at__gt=now, starts_at__lte=now + UPCOMING_WITHIN
-    ).select_related("pairing__participant_a__user", "pairing__participant_b__user")
     raised = 0
-    for conversation in soon:
+    for conversation in conversations_starting_between(now, now + UPCOMING_WITHIN):
         pairing = conversation.pairing
-        link = reverse("relationships:pairing", args=[pairing.pk])
+        link = reverse("relationships:conversation", args=[pairing.pk, conversation.pk])
+        key = f"conversation-upcoming:{conversation.uid}:{conversation.sequence}"
         for me, partner in (
             (pairing.participant_a, pairing.participant_b),
             (pairing.participant_b, pairing.participant_a),
         ):
-            when = _in_zone_of(me.user, conversation.starts_at)
+            when = moment_in_words(conversation.starts_at, me.user)
             note = Note(
                 NotificationKind.CONVERSATION_UPCOMING,
                 f"Your conversation with {partner.user.display_name} is on {when}.",
                 link=link,
             )
-            key = f"conversation-upcoming:{conversation.uid}:{conversation.sequence}"
             raised += notify(recipients=[me.user], note=note, dedupe_key=key, email=email)
     return raised
 
 
-def _in_zone_of(user, moment: datetime) -> str:
-    """'Thursday 26 November at 15:00 (Europe/London)', in the reader's own timezone."""
-    zone = zone_or_utc(user.timezone)
-    local = timezone.localtime(moment, zone)
-    return f"{date_format(local, 'l j F')} at {local:%H:%M} ({zone.key})"
+def _pulses_due(now: datetime, *, email: bool) -> int:
+    raised = 0
+    for due in pairings_with_pulse_due(now=now):
+        pairing, me = due.pairing, due.participant
+        partner = (
+            pairing.participant_b if me.pk == pairing.participant_a_id else pairing.participant_a
+        )
+        note = Note(
+            NotificationKind.PULSE_DUE,
+            f"Your pulse on your pairing with {partner.user.display_name} is due: "
+            "four quick questions.",
+            body="Your coordinators read it; your partner never does.",
+            link=reverse("relationships:pulse", args=[pairing.pk]),
+        )
+        key = f"pulse-due:{pairing.pk}:{me.pk}:{due.due_on.isoformat()}"
+        raised += notify(recipients=[me.user], note=note, dedupe_key=key, email=email)
+    return raised
