@@ -12,7 +12,7 @@ from tests.factories import ConversationFactory, exchange, skill
 from tests.relationships.conversation_helpers import conversation_url, planned, started
 from twoway.pairing.models import PairingStatus
 from twoway.pairing.selectors import pairing_for_partner
-from twoway.profiles.models import Skill
+from twoway.profiles.models import Skill, SkillStatus
 from twoway.relationships.models import Conversation, ConversationStatus, Exchange, PromptUse
 from twoway.relationships.selectors.conversations import conversations_upcoming
 from twoway.relationships.selectors.prompts import prompts_for
@@ -238,15 +238,29 @@ def test_a_bad_row_is_marked_next_to_its_field_and_the_rows_keep_what_was_typed(
         conversation_url(conversation, "learned/"),
         learned_form(
             {"skill": "SQL", "value_rating": "4", "note": "Joins at last"},
-            {"skill": "Underwater basket weaving", "value_rating": "3"},
+            {"skill": "Underwater basket weaving", "value_rating": "9"},
         ),
     )
     assert response.status_code == 200
     rows = response.context["learned"].forms
-    assert "not in the skill vocabulary" in rows[1].errors["skill"][0]
+    assert rows[1].errors["value_rating"]
     page = response.content.decode()
     assert "Joins at last" in page and 'value="Underwater basket weaving"' in page
     assert not Exchange.objects.exists()
+    # Nothing half-written: the new skill of the refused row was not kept either.
+    assert not Skill.objects.filter(name="Underwater basket weaving").exists()
+
+
+def test_a_skill_the_vocabulary_lacks_is_logged_and_flagged_for_curation(client, cast):
+    conversation = started(cast)
+    client.force_login(cast.alice)
+    client.post(
+        conversation_url(conversation, "learned/"),
+        learned_form({"skill": "underwater basket weaving", "value_rating": "3"}),
+    )
+    skill = Skill.objects.get(name="Underwater basket weaving")
+    assert skill.status == SkillStatus.PROPOSED and skill.proposed_by == cast.alice
+    assert Exchange.objects.get().skill == skill
 
 
 def test_an_empty_log_says_what_to_do(client, cast):

@@ -107,7 +107,7 @@ def test_a_closed_pairing_keeps_its_ledger_but_a_completed_one_may_log_its_last_
     [
         ([Learned()], None, "Add at least one thing you learned"),
         ([Learned("", 4)], "lines.0.skill", "Name the skill"),
-        ([Learned("SQL", 4), Learned("Underwater basket weaving", 3)], "lines.1.skill", "not in"),
+        ([Learned("SQL", 4), Learned("x" * 81, 3)], "lines.1.skill", "under 80 characters"),
         ([Learned("Budgeting")], "lines.0.value_rating", "Rate how valuable Budgeting was"),
         ([Learned("Budgeting", 6)], "lines.0.value_rating", "from 1 to 5"),
         ([Learned("Budgeting", 0)], "lines.0.value_rating", "from 1 to 5"),

@@ -178,10 +178,10 @@ def skill_find(name: str) -> Skill | None:
     key = normalise_skill_name(name)
     if not key:
         return None
-    return _known_skills([key]).get(key)
+    return skills_by_name([key]).get(key)
 
 
-def _known_skills(keys: Iterable[str]) -> dict[str, Skill]:
+def skills_by_name(keys: Iterable[str]) -> dict[str, Skill]:
     """Skills by normalised name, looked up by name and by alias in two queries."""
     keys = set(keys)
     found = {
@@ -203,12 +203,17 @@ def skill_resolve(*, name: str, user: User) -> Skill:
     skill = skill_find(name)
     if skill is not None:
         return skill
+    return skill_propose(name=name, user=user)
+
+
+def skill_propose(*, name: str, user: User, field: str = "skill") -> Skill:
+    """A skill the vocabulary lacks, added as proposed (or the one someone just proposed)."""
     display = _display_name(name)
     if not display:
-        raise ActionError("Enter a skill.", field="skill")
+        raise ActionError("Enter a skill.", field=field)
     if len(display) > SKILL_NAME_MAX_LENGTH:
         raise ActionError(
-            f"Keep a skill's name under {SKILL_NAME_MAX_LENGTH} characters.", field="skill"
+            f"Keep a skill's name under {SKILL_NAME_MAX_LENGTH} characters.", field=field
         )
     return _propose_skill(display, user)
 
@@ -340,7 +345,7 @@ def _rows_save(kind: _RowKind, *, participant: Participant, rows: Sequence[Skill
         raise ActionError(f"List at most {MAX_ROWS} skills.")
     if not numbered:
         raise ActionError(kind.none_message)
-    known = _known_skills(normalise_skill_name(row.skill) for _, row in numbered)
+    known = skills_by_name(normalise_skill_name(row.skill) for _, row in numbered)
     _check_rows(kind, numbered, known)
     existing = {item.skill_id: item for item in kind.model.objects.filter(participant=participant)}
     saved, kept = [], set()

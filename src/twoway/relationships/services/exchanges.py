@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.selectors import PairSide
-from twoway.profiles.models import Skill, SkillAlias, normalise_skill_name
+from twoway.profiles.models import Skill, normalise_skill_name
+from twoway.profiles.services import skill_propose, skills_by_name
 from twoway.relationships.models import Conversation, ConversationStatus, Exchange
 from twoway.relationships.services.conversations import (
     LEDGER_STATUSES,
@@ -52,16 +53,6 @@ def _require_loggable(conversation: Conversation) -> None:
         raise ActionError("You can log what you learned once the conversation has started.")
 
 
-def _skills_named(names: list[str]) -> dict[str, Skill]:
-    """The skills these names mean, by name or alias, keyed by normalised name (two queries)."""
-    keys = {normalise_skill_name(name) for name in names}
-    found = {s.normalised_name: s for s in Skill.objects.filter(normalised_name__in=keys)}
-    aliases = SkillAlias.objects.filter(normalised_name__in=keys - found.keys())
-    for alias in aliases.select_related("skill"):
-        found[alias.normalised_name] = alias.skill
-    return found
-
-
 def _check_rating(value: int | None, skill_name: str, field: str) -> None:
     if value is None or not RATING_MIN <= value <= RATING_MAX:
         raise ActionError(f"Rate how valuable {skill_name} was to you, from 1 to 5.", field=field)
@@ -74,25 +65,25 @@ def _check_note(note: str, field: str) -> str:
     return note
 
 
-def _resolve_lines(lines: list[Learned]) -> list[tuple[int, Skill, Learned]]:
+def _resolve_lines(lines: list[Learned], *, user) -> list[tuple[int, Skill, Learned]]:
     """Each filled-in line with its skill, in order; the first problem is raised,
-    naming the row's field as `lines.<index>.<field>`."""
+    naming the row's field as `lines.<index>.<field>`.
+
+    A skill the vocabulary lacks is added as proposed, for coordinators to
+    curate; the caller's transaction takes it back if any line is refused.
+    """
     filled = [(index, line) for index, line in enumerate(lines) if not line.is_blank]
     if not filled:
         raise ActionError("Add at least one thing you learned, with a rating.")
-    skills = _skills_named([line.skill for _, line in filled if line.skill.strip()])
+    skills = skills_by_name(normalise_skill_name(line.skill) for _, line in filled)
     resolved, seen = [], {}
     for index, line in filled:
         name = " ".join(line.skill.split())
         if not name:
             raise ActionError("Name the skill you learned.", field=f"lines.{index}.skill")
-        skill = skills.get(normalise_skill_name(name))
-        if skill is None:
-            raise ActionError(
-                f"“{name}” is not in the skill vocabulary. "
-                "Choose one of the suggestions, or another skill from the list.",
-                field=f"lines.{index}.skill",
-            )
+        skill = skills.get(normalise_skill_name(name)) or skill_propose(
+            name=name, user=user, field=f"lines.{index}.skill"
+        )
         if skill.pk in seen:
             raise ActionError(f"You listed {skill.name} twice.", field=f"lines.{index}.skill")
         seen[skill.pk] = index
@@ -112,7 +103,7 @@ def exchanges_log(*, side: PairSide, conversation_id: int, lines: list[Learned])
     _require_open(side)
     conversation = conversation_locked(side, conversation_id)
     _require_loggable(conversation)
-    resolved = _resolve_lines(lines)
+    resolved = _resolve_lines(lines, user=side.me.user)
     already = set(
         Exchange.objects.filter(
             conversation=conversation, teacher=side.partner, learner=side.me
