@@ -6,10 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.factories import ParticipantFactory, ProfileFactory, ProgramFactory, pairing_of
+from tests.factories import (
+    ConversationFactory,
+    ParticipantFactory,
+    ProfileFactory,
+    ProgramFactory,
+    exchange,
+    pairing_of,
+)
 from twoway.accounts.models import User
 from twoway.pairing.models import PairingStatus
+from twoway.relationships.models import Pulse
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +139,13 @@ def test_a_proposal_waiting_for_me_is_the_first_thing_to_do(client, cast):
     assert task.url == f"/pairings/{proposal.pk}/"
 
 
+def agreement_tasks(client) -> list:
+    return [t for t in client.get("/").context["tasks"] if "agreement" in t.title]
+
+
 def test_an_agreement_to_write_or_confirm_is_on_the_list(client, cast):
     client.force_login(cast.bob)
-    [task] = client.get("/").context["tasks"]
+    [task] = agreement_tasks(client)
     assert task.title == "Set your agreement with Alice"
     client.force_login(cast.alice)
     client.post(
@@ -147,14 +160,40 @@ def test_an_agreement_to_write_or_confirm_is_on_the_list(client, cast):
             "acknowledge": "on",
         },
     )
-    assert client.get("/").context["tasks"] == []  # alice wrote and confirmed it
+    assert agreement_tasks(client) == []  # alice wrote and confirmed it
     client.force_login(cast.bob)
-    [task] = client.get("/").context["tasks"]
+    [task] = agreement_tasks(client)
     assert task.title == "Confirm your agreement with Alice" and task.urgent
 
 
-HOME_QUERIES_PARTICIPANT = 8  # session, user, participations, coordinated, sponsored,
-# pairings with counts, latest agreements, the navigation (unread count, has a journal)
+def test_an_unfinished_profile_is_on_the_list_until_it_is_complete(client, cast):
+    client.force_login(cast.charlie)
+    [task] = client.get("/").context["tasks"]
+    assert task.title == "Complete your profile for River"
+    assert task.url == "/welcome/river/"
+    cast.charlie_p.profile_completed_at = timezone.now()
+    cast.charlie_p.save()
+    assert client.get("/").context["tasks"] == []
+
+
+def test_a_due_pulse_and_a_conversation_to_log_are_on_the_list(client, cast):
+    conversation = ConversationFactory(pairing=cast.pairing)  # held three days ago
+    client.force_login(cast.alice)
+    titles = [t.title for t in client.get("/").context["tasks"]]
+    assert "Answer your pulse on your pairing with Bob" in titles
+    assert "Log what you learned from Bob" in titles
+    exchange(conversation, cast.bob_p, cast.alice_p, value_rating=4)
+    Pulse.objects.create(
+        pairing=cast.pairing, author=cast.alice_p, fit=4, trust=4, value_given=4, value_received=4
+    )
+    titles = [t.title for t in client.get("/").context["tasks"]]
+    assert "Answer your pulse on your pairing with Bob" not in titles
+    assert "Log what you learned from Bob" not in titles
+
+
+HOME_QUERIES_PARTICIPANT = 11  # session, user, participations, coordinated, sponsored,
+# pairings with counts, next conversations, latest agreements, pulses due, conversations to
+# log, the navigation (unread count, has a journal)
 
 
 def test_the_participant_home_page_runs_a_fixed_number_of_queries(

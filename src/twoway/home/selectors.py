@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
 from twoway.pairing.selectors import PairSide, pairings_of_user
 from twoway.programs.models import Participant
 from twoway.programs.selectors import programs_with_counts
 from twoway.relationships.selectors.agreements import latest_agreements
+from twoway.relationships.selectors.conversations import conversations_next, conversations_to_log
+from twoway.relationships.selectors.pulses import pulses_due_among
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,56 @@ def _agreement_tasks(sides: list[PairSide]) -> list[Task]:
     return tasks
 
 
+def _profile_tasks(participations: list[Participant]) -> list[Task]:
+    return [
+        Task(
+            title=f"Complete your profile for {participant.program.name}",
+            detail="What you can offer, what you want to learn, and how you like to meet: "
+            "your coordinator pairs you with it.",
+            url=reverse("profiles:welcome", args=[participant.program.slug]),
+            action="Continue your profile",
+            urgent=True,
+        )
+        for participant in participations
+        if participant.profile_completed_at is None
+    ]
+
+
+def _pulse_tasks(sides: list[PairSide]) -> list[Task]:
+    due = pulses_due_among(sides)
+    return [
+        Task(
+            title=f"Answer your pulse on your pairing with {side.partner.user.display_name}",
+            detail="Four quick questions. Your coordinators read it; your partner never does.",
+            url=reverse("relationships:pulse", args=[side.pairing.pk]),
+            action="Answer the pulse",
+        )
+        for side in sides
+        if side.pairing.pk in due
+    ]
+
+
+def _log_tasks(sides: list[PairSide]) -> list[Task]:
+    unlogged = conversations_to_log(sides)
+    tasks = []
+    for side in sides:
+        conversation = unlogged.get(side.pairing.pk)
+        if conversation is None:
+            continue
+        name = side.partner.user.display_name
+        tasks.append(
+            Task(
+                title=f"Log what you learned from {name}",
+                detail=f"In your conversation on {date_format(conversation.starts_at, 'j F')}: "
+                "a line per skill, rated 1 to 5.",
+                url=reverse("relationships:conversation", args=[side.pairing.pk, conversation.pk])
+                + "#learned",
+                action="Log it",
+            )
+        )
+    return tasks
+
+
 def home_for_user(user) -> dict:
     participations = list(
         Participant.objects.filter(user=user).select_related("program").order_by("program__name")
@@ -85,10 +138,15 @@ def home_for_user(user) -> dict:
     sponsored = list(user.sponsored_programs.order_by("name"))
     programs_with_counts(coordinated + sponsored)
     sides = pairings_of_user(user)
+    upcoming = conversations_next(sides)
     return {
         "participations": participations,
-        "pairings": sides,
-        "tasks": _proposal_tasks(sides) + _agreement_tasks(sides),
+        "pairings": [(side, upcoming.get(side.pairing.pk)) for side in sides],
+        "tasks": _proposal_tasks(sides)
+        + _agreement_tasks(sides)
+        + _profile_tasks(participations)
+        + _pulse_tasks(sides)
+        + _log_tasks(sides),
         "coordinated": coordinated,
         "sponsored": sponsored,
         "nav": "home",

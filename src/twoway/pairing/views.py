@@ -78,6 +78,7 @@ def pair_context(side: PairSide, *, tab: str, **extra) -> dict:
         "tab": tab,
         "is_live": pairing.status in (PairingStatus.ACCEPTED, PairingStatus.ACTIVE),
         "is_proposed": pairing.status == PairingStatus.PROPOSED,
+        "pulse_due": "pulse" in badges,
         "nav": "home",
         **extra,
     }

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from twoway.core.errors import NotFound
@@ -312,3 +312,50 @@ def conversation_ics(side: PairSide, conversation: Conversation) -> bytes:
 
 def ics_filename(conversation: Conversation) -> str:
     return f"twoway-conversation-{timezone.localtime(conversation.starts_at):%Y-%m-%d}.ics"
+
+
+# --- What to do next ------------------------------------------------------------------
+
+# A conversation is worth a reminder to log it for this long after it began.
+LOG_WITHIN = timedelta(days=14)
+
+
+def conversation_to_log(side: PairSide) -> Conversation | None:
+    """The latest recent conversation in which I have not logged what I learned yet."""
+    return conversations_to_log([side]).get(side.pairing.pk)
+
+
+def conversations_to_log(sides: list[PairSide]) -> dict[int, Conversation]:
+    """For each live pairing, its latest recent conversation not logged by me (one query)."""
+    if not sides:
+        return {}
+    now, user = timezone.now(), sides[0].me.user
+    live = [side.pairing.pk for side in sides if side.pairing.status in LIVE_STATUSES]
+    latest: dict[int, Conversation] = {}
+    for conversation in (
+        Conversation.objects.filter(
+            pairing__in=live,
+            status__in=(ConversationStatus.PLANNED, ConversationStatus.HELD),
+            starts_at__lte=now,
+            starts_at__gt=now - LOG_WITHIN,
+        )
+        .annotate(mine=Count("exchanges", filter=Q(exchanges__learner__user=user)))
+        .order_by("-starts_at", "-id")
+    ):
+        latest.setdefault(conversation.pairing_id, conversation)
+    return {pairing: c for pairing, c in latest.items() if c.mine == 0}
+
+
+def conversations_next(sides: list[PairSide]) -> dict[int, Conversation]:
+    """For each live pairing, its next planned conversation that has not ended (one query)."""
+    now = timezone.now()
+    live = [side.pairing.pk for side in sides if side.pairing.status in LIVE_STATUSES]
+    found: dict[int, Conversation] = {}
+    for conversation in Conversation.objects.filter(
+        pairing__in=live,
+        status=ConversationStatus.PLANNED,
+        starts_at__gt=now - LONGEST_CONVERSATION,
+    ).order_by("starts_at", "id"):
+        if conversation.ends_at > now:
+            found.setdefault(conversation.pairing_id, conversation)
+    return found

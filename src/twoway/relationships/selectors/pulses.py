@@ -138,3 +138,26 @@ def pairings_with_pulse_due(*, now: datetime | None = None) -> list[PulseDue]:
             if is_due(due_on, participant.user, now=now):
                 due.append(PulseDue(pairing=pairing, participant=participant, due_on=due_on))
     return due
+
+
+def pulses_due_among(sides: list[PairSide], *, now: datetime | None = None) -> set[int]:
+    """The ids of the pairings, among one person's, where their pulse is due (one query)."""
+    live = [side for side in sides if _asks_for_pulses(side.pairing)]
+    if not live:
+        return set()
+    last = dict(
+        Pulse.objects.filter(
+            pairing__in=[side.pairing for side in live],
+            author__in=[side.me for side in live],
+        )
+        .values_list("pairing")
+        .annotate(last=Max("submitted_at"))
+        .order_by()
+    )
+    return {
+        side.pairing.pk
+        for side in live
+        if is_due(
+            _due_on(side.pairing, side.me.user, last.get(side.pairing.pk)), side.me.user, now=now
+        )
+    }

@@ -11,6 +11,9 @@ from twoway.pairing.views import pair_context, pair_view
 from twoway.profiles.selectors import shared_profile
 from twoway.relationships.selectors.agreements import agreement_history
 from twoway.relationships.selectors.balance import balance_of
+from twoway.relationships.selectors.conversations import conversation_next, conversation_to_log
+from twoway.relationships.selectors.endorsements import endorsements_shown_for
+from twoway.relationships.selectors.prompts import prompts_for
 
 
 @require_GET
@@ -28,4 +31,10 @@ def pairing_overview(request: HttpRequest, side: PairSide) -> HttpResponse:
         context["balance"] = balance_of(side)
         context["agreement"] = history[0].agreement if history else None
         context["agreement_view"] = history[0] if history else None
+        context["next_conversation"] = conversation_next(side)
+        context["to_log"] = conversation_to_log(side)
+        context["partner_endorsements"] = endorsements_shown_for(side.partner)
+    if context["is_live"]:
+        context["prompts"] = prompts_for(side, limit=3)
+        context["here"] = request.path
     return render(request, "relationships/overview.html", context)
