@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db.models import Count, F, Max, Q
 
 from twoway.accounts.models import User
 from twoway.demo.seed import DRAFT_SLUG, PILOT_SLUG, seed_demo
 from twoway.pairing.models import Exit, Pairing, PairingStatus
+from twoway.pairing.selectors import side_of
 from twoway.profiles.models import Gap, Offer, Profile
-from twoway.programs.models import Program, ProgramStatus
-from twoway.relationships.models import Exchange, Pulse
+from twoway.profiles.selectors import skills_awaiting_curation
+from twoway.programs.models import Participant, Program, ProgramStatus
+from twoway.relationships.models import Exchange, Goal, Pulse
+from twoway.relationships.selectors.balance import balance_of
+from twoway.relationships.selectors.conversations import conversation_next
+from twoway.relationships.selectors.journal import revisit_suggestions
+from twoway.relationships.selectors.pulses import pulses_due_among
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -130,7 +137,8 @@ def test_the_draft_program_is_enrolling_without_pairings(demo):
     assert draft.status == ProgramStatus.ENROLLING
     assert draft.participants.count() == 80
     assert not Pairing.objects.filter(program=draft).exists()
-    assert Offer.objects.filter(participant__program=draft).count() == 240
+    # Three offers each, plus two skills that people named and the vocabulary lacked.
+    assert Offer.objects.filter(participant__program=draft).count() == 242
     assert Gap.objects.filter(participant__program=draft).count() == 240
 
 
@@ -141,3 +149,42 @@ def test_the_printed_demo_accounts_can_sign_in(demo, client):
         client.logout()
     coordinator = User.objects.get(email=demo.sign_ins[0].email)
     assert coordinator.coordinated_programs.filter(slug=PILOT_SLUG).exists()
+
+
+def _spotlight_sides():
+    margaret = User.objects.get(email="margaret.lindqvist@harbourline.example")
+    jamie = User.objects.get(email="jamie.chen@harbourline.example")
+    [pairing] = [
+        p for p in Pairing.objects.filter(program__slug=PILOT_SLUG) if side_of(p, margaret)
+    ]
+    return side_of(pairing, margaret), side_of(pairing, jamie)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_margaret_and_jamie_find_every_page_filled(demo):
+    margaret, jamie = _spotlight_sides()
+    assert margaret.partner.user == jamie.me.user
+    # A conversation coming up tomorrow, and what they plan to cover.
+    upcoming = conversation_next(margaret)
+    assert upcoming is not None and NOW < upcoming.starts_at < NOW + timedelta(days=2)
+    assert upcoming.focus_skills.exists()
+    # A lopsided ledger: Margaret, who received more, is nudged to give back.
+    seen_by_margaret = balance_of(margaret)
+    assert seen_by_margaret.lopsided and seen_by_margaret.nudge is not None
+    assert balance_of(jamie).nudge is None
+    # A pulse is due for Margaret; journal entries to revisit; goals tied to gaps.
+    assert pulses_due_among([margaret], now=NOW) == {margaret.pairing.pk}
+    assert revisit_suggestions(margaret.me.user, now=NOW)
+    assert revisit_suggestions(jamie.me.user, now=NOW)
+    assert all(g.skill_id for g in Goal.objects.filter(pairing=margaret.pairing))
+    # The bell has news for Margaret: the conversation coming up and the due pulse.
+    kinds = set(margaret.me.user.notifications.values_list("kind", flat=True))
+    assert {"conversation_upcoming", "pulse_due"} <= kinds
+    # Jamie's profile for the next program is unfinished, so home asks Jamie to finish it.
+    unfinished = Participant.objects.filter(user=jamie.me.user, profile_completed_at=None)
+    assert [p.program.slug for p in unfinished] == [DRAFT_SLUG]
+
+
+def test_skills_people_proposed_wait_for_curation(demo):
+    names = {skill.name for skill in skills_awaiting_curation().skills}
+    assert names == {"British Sign Language", "Grant writing"}

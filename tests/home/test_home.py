@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from twoway.accounts.models import User
 from twoway.pairing.models import PairingStatus
+from twoway.profiles.services import skill_propose
 from twoway.relationships.models import Pulse
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,13 @@ def test_the_participant_home_page_runs_a_fixed_number_of_queries(
     client.force_login(cast.alice)
     with django_assert_num_queries(HOME_QUERIES_PARTICIPANT):
         client.get("/")
+
+
+def test_coordinators_see_the_skills_participants_proposed(client, cast):
+    skill_propose(name="Grant writing", user=cast.charlie)
+    client.force_login(cast.dana)
+    page = client.get("/").content.decode()
+    assert "New skills to curate" in page and "Grant writing" in page
+    assert "named by Charlie Example" in page
+    client.force_login(cast.alice)
+    assert "New skills to curate" not in client.get("/").content.decode()

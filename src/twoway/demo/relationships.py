@@ -11,7 +11,7 @@ from twoway.accounts.models import User
 from twoway.demo.org import Person
 from twoway.pairing.models import Exit, ExitReason, Pairing, PairingStatus
 from twoway.profiles.models import Gap, Offer, Skill
-from twoway.programs.models import Participant, Program
+from twoway.programs.models import Cadence, MeetingMode, Participant, Program
 from twoway.relationships.models import (
     Agreement,
     AgreementFormat,
@@ -97,7 +97,9 @@ class PilotWriter:
             Participant(
                 program=self.program,
                 user=self.users[p.key],
-                enrolled_at=self._start() - timedelta(days=self.rng.randint(7, 21)),
+                **practicalities(self.rng),
+                enrolled_at=(enrolled := self._start() - timedelta(days=self.rng.randint(7, 21))),
+                profile_completed_at=enrolled + timedelta(days=2),
             )
             for p in people
         )
@@ -354,6 +356,7 @@ class PilotWriter:
                 goal = Goal(
                     pairing=pairing,
                     owner=owner,
+                    skill=skill,
                     title=f"Get confident with {skill.name.lower()}",
                     status=GoalStatus.ACHIEVED if done else GoalStatus.OPEN,
                     created_at=pairing.started_at + timedelta(days=2),
@@ -413,6 +416,29 @@ class PilotWriter:
                         )
                     )
         JournalEntry.objects.bulk_create(r for r in rows if r.created_at < self.now)
+
+
+AVAILABILITY = (
+    "Tuesday or Thursday afternoons",
+    "Mornings before ten, any weekday",
+    "Wednesdays over lunch",
+    "Late afternoons, Monday to Thursday",
+    "Fridays are best; otherwise early mornings",
+)
+
+
+CADENCES = (Cadence.FORTNIGHTLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY)
+
+
+def practicalities(rng: random.Random) -> dict:
+    """How a demo person likes to meet: the last step of their profile."""
+    return {
+        "preferred_meeting_mode": rng.choice(MeetingMode.values),
+        "preferred_cadence_days": rng.choice(
+            (Cadence.FORTNIGHTLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY)
+        ),
+        "availability": rng.choice(AVAILABILITY),
+    }
 
 
 SHARED_NOTES = (

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from twoway.accounts.models import User
 from twoway.demo import org, spotlight
-from twoway.demo.relationships import PairPlan, PilotWriter
+from twoway.demo.relationships import PairPlan, PilotWriter, practicalities
 from twoway.pairing.models import Pairing
-from twoway.profiles.models import Gap, Offer, Profile, Skill, TypicalGiver
+from twoway.profiles.models import Gap, Offer, Profile, Skill, SkillStatus, TypicalGiver
+from twoway.profiles.services import skill_propose
 from twoway.programs.models import (
     Cadence,
     CrossDepartment,
@@ -118,7 +119,10 @@ def _remove_previous_demo() -> None:
     # Pairings protect their participants, so they go first.
     Pairing.objects.filter(program__slug__in=DEMO_SLUGS).delete()
     Program.objects.filter(slug__in=DEMO_SLUGS).delete()
-    User.objects.filter(email__endswith="@" + org.EMAIL_DOMAIN).delete()
+    demo_people = User.objects.filter(email__endswith="@" + org.EMAIL_DOMAIN)
+    # Skills the demo's people proposed go with them (offers protect skills, and went first).
+    Skill.objects.filter(status=SkillStatus.PROPOSED, proposed_by__in=demo_people).delete()
+    demo_people.delete()
 
 
 def _create_users(persons: list[org.Person]) -> dict[int, User]:
@@ -295,6 +299,9 @@ def _enrol_draft(
             user=users[p.key],
             motivation=rng.choice(MOTIVATIONS),
             enrolled_at=now - timedelta(days=rng.randint(1, 20)),
+            # Jamie has yet to say how they like to meet, so the home page asks them to.
+            **({} if p is named["junior"] else practicalities(rng)),
+            profile_completed_at=None if p is named["junior"] else now - timedelta(days=1),
         )
         for p in chosen
     )
@@ -310,7 +317,18 @@ def _enrol_draft(
             gaps.append(Gap(participant=participant, skill=skill, priority=rng.randint(2, 5)))
     Offer.objects.bulk_create(offers)
     Gap.objects.bulk_create(gaps)
+    _propose_new_skills(participants[1:3])
     return len(participants)
+
+
+# Skills people named that the shipped vocabulary lacks; coordinators curate them.
+PROPOSED_SKILLS = (("British Sign Language", 4), ("Grant writing", 5))
+
+
+def _propose_new_skills(participants: list[Participant]) -> None:
+    for participant, (name, proficiency) in zip(participants, PROPOSED_SKILLS, strict=False):
+        skill = skill_propose(name=name, user=participant.user)
+        Offer.objects.create(participant=participant, skill=skill, proficiency=proficiency)
 
 
 MOTIVATIONS = (

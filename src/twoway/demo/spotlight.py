@@ -12,12 +12,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from twoway.pairing.models import Pairing
-from twoway.profiles.models import Skill
+from twoway.profiles.models import Profile, Skill
 from twoway.programs.models import Participant
 from twoway.relationships.models import (
     Conversation,
     ConversationStatus,
     Endorsement,
+    Exchange,
     JournalEntry,
     PromptUse,
     Pulse,
@@ -29,6 +30,9 @@ MEETING_LINK = "https://meet.harbourline.example/margaret-jamie"
 def light_up(*, pairing: Pairing, senior: Participant, junior: Participant, now: datetime) -> None:
     wanted_by_junior = _gap_skills(junior)
     _next_conversation(pairing, senior, wanted_by_junior[:2], now)
+    _a_cancelled_conversation(pairing, junior, now)
+    _notes_on_what_was_learned(pairing)
+    _bios(senior, junior)
     _journal_to_revisit(senior, junior, pairing, wanted_by_junior, now)
     _pulse_due_for(senior, pairing)
     Endorsement.objects.filter(pairing=pairing, recipient=junior).update(shown_on_profile=True)
@@ -57,6 +61,49 @@ def _next_conversation(pairing, senior, focus: list[Skill], now: datetime) -> No
         updated_at=now - timedelta(days=1),
     )
     conversation.focus_skills.set(focus)
+
+
+def _a_cancelled_conversation(pairing, junior, now: datetime) -> None:
+    """Three weeks ago Jamie had to call one off: it shows as cancelled, not as missed."""
+    starts = now - timedelta(days=21)
+    Conversation.objects.create(
+        pairing=pairing,
+        status=ConversationStatus.CANCELLED,
+        starts_at=starts.replace(hour=14, minute=0, second=0, microsecond=0),
+        duration_minutes=45,
+        location=MEETING_LINK,
+        logged_by=junior,
+        sequence=1,
+        cancelled_at=starts - timedelta(days=1),
+        created_at=starts - timedelta(days=8),
+        updated_at=starts - timedelta(days=1),
+    )
+
+
+LEARNED_NOTES = (
+    "Showed me how to read a trend in minutes instead of an afternoon.",
+    "I finally understand why my team's posts land or don't.",
+    "Practical and patient. I tried it the same day.",
+)
+
+
+def _notes_on_what_was_learned(pairing) -> None:
+    """A few ledger lines with the learner's own words, as people write them."""
+    lines = Exchange.objects.filter(conversation__pairing=pairing).order_by("id")
+    for line, note in zip(lines, LEARNED_NOTES, strict=False):
+        line.note = note
+        line.save(update_fields=["note"])
+
+
+def _bios(senior, junior) -> None:
+    Profile.objects.filter(user=senior.user).update(
+        bio="Twenty years in finance, the last six running budgeting for the whole group. "
+        "Happy to explain how decisions really get made here."
+    )
+    Profile.objects.filter(user=junior.user).update(
+        bio="Data analyst, two years in. I love turning messy spreadsheets into something "
+        "people can read at a glance."
+    )
 
 
 def _journal_to_revisit(senior, junior, pairing, wanted_by_junior, now) -> None:

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
 from twoway.pairing.selectors import PairSide, pairings_of_user
+from twoway.profiles.selectors import skills_awaiting_curation
 from twoway.programs.models import Participant
 from twoway.programs.selectors import programs_with_counts
 from twoway.relationships.selectors.agreements import latest_agreements
@@ -149,5 +150,6 @@ def home_for_user(user) -> dict:
         + _log_tasks(sides),
         "coordinated": coordinated,
         "sponsored": sponsored,
+        "curation": skills_awaiting_curation(limit=10) if coordinated else None,
         "nav": "home",
     }
