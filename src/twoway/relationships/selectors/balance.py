@@ -96,7 +96,8 @@ def _ratio(a: int, b: int) -> float | None:
 def _running_totals(side: PairSide, ledger: list[Exchange]) -> list[tuple[date, int, int]]:
     """(day, value I had received so far, value my partner had), one row per meeting day.
 
-    Both lines start from zero on the first day, so the chart shows them growing.
+    Both lines start from zero on the day the pairing began (or the first meeting,
+    if that was earlier), so the chart shows them growing from the start.
     """
     days: dict[date, tuple[int, int]] = {}
     total_me = total_partner = 0
@@ -108,7 +109,11 @@ def _running_totals(side: PairSide, ledger: list[Exchange]) -> list[tuple[date, 
             total_partner += row.value_rating or 0
         days[day] = (total_me, total_partner)
     rows = [(day, me, partner) for day, (me, partner) in days.items()]
-    return [(rows[0][0], 0, 0), *rows] if rows else []
+    if not rows:
+        return []
+    began = side.pairing.started_at or side.pairing.accepted_at
+    origin = min(timezone.localdate(began), rows[0][0]) if began else rows[0][0]
+    return [(origin, 0, 0), *rows]
 
 
 def _chart(side: PairSide, ledger: list[Exchange]) -> LineChart | None:
