@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench screenshots clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ format: install
 bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/web.py
+
+# The README's screenshots come from the browser test of the participant journey.
+screenshots: install
+	TWOWAY_README_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_participant_journey.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -32,6 +32,7 @@ from tests.factories import (
 )
 from twoway.accounts.services import invitation_create
 from twoway.pairing.models import Pairing, PairingStatus
+from twoway.pairing.services import pairing_propose
 from twoway.profiles.models import Gap, Offer
 from twoway.programs.models import Participant
 
@@ -63,7 +64,7 @@ def harbour(live_server):
         accept_url_for=lambda token: f"{live_server.url}/accounts/invitations/{token}/",
     )
     link = re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[-1].body).group(0)
-    return program, omar_p, link
+    return omar_p, link
 
 
 def shots(page, name: str) -> None:
@@ -127,24 +128,22 @@ def complete_profile(page, link: str) -> None:
     page.get_by_text("Your profile for Harbour Pilot is complete").wait_for()
 
 
-def propose(program, omar_p) -> Pairing:
+def propose(omar_p) -> Pairing:
     """What a matching run proposes: Omar and Nia, with the explanation in its format."""
     nia_p = Participant.objects.get(user__email="nia@example.org")
-    a, b = sorted((omar_p, nia_p), key=lambda p: p.pk)
+    omar_is_a = omar_p.pk < nia_p.pk  # the pair is stored with the smaller id as A
 
     def as_a_then_b(omars, nias):
-        return (omars, nias) if a == omar_p else (nias, omars)
+        return (omars, nias) if omar_is_a else (nias, omars)
 
     a_teaches, b_teaches = as_a_then_b(
         [{"skill": "Stakeholder management", "match": "exact"}],
         [{"skill": "Data visualisation", "match": "exact"}],
     )
     departments, levels = as_a_then_b("Finance", "Operations"), as_a_then_b("6", "2")
-    return Pairing.objects.create(
-        program=program,
-        participant_a=a,
-        participant_b=b,
-        status=PairingStatus.PROPOSED,
+    return pairing_propose(
+        first=omar_p,
+        second=nia_p,
         score=0.82,
         explanation={
             "a_teaches_b": a_teaches,
@@ -174,7 +173,7 @@ def log_learned(page, skill_name: str, rating: int) -> None:
 
 
 def test_from_invitation_to_a_balanced_two_way_relationship(browser, page, live_server, harbour):
-    program, omar_p, link = harbour
+    omar_p, link = harbour
     omar_context = browser.new_context(viewport=DESKTOP)
     omar = omar_context.new_page()
 
@@ -182,7 +181,7 @@ def test_from_invitation_to_a_balanced_two_way_relationship(browser, page, live_
     complete_profile(page, link)
 
     # 2. The matching proposes Omar; each accepts on their own.
-    pairing = propose(program, omar_p)
+    pairing = propose(omar_p)
     page.goto(f"{live_server.url}/")
     page.get_by_text("Respond to your proposed pairing with Omar Haddad").wait_for()
     shots(page, "3-home-proposal")

@@ -48,9 +48,14 @@ def test_the_partner_sees_a_neutral_closure_and_an_offer_of_a_new_partner(client
     assert "closed" in note.title and "Bob" not in note.title
 
 
-def test_the_reason_reaches_coordinators_and_never_the_partner(client, cast, caplog):
+def test_the_reason_reaches_coordinators_and_never_the_partner(
+    client, cast, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.DEBUG)
-    close_as_bob(client, cast, wants_rematch="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        close_as_bob(client, cast, wants_rematch="on")
+    # The partner and the coordinator were e-mailed: neither e-mail carries the reason.
+    assert {m.to[0] for m in mail.outbox} == {"alice@example.org", "dana@example.org"}
     exit = Exit.objects.get()
     assert exit_reason_visible_to(cast.bob, exit)
     assert exit_reason_visible_to(cast.dana, exit)

@@ -11,8 +11,10 @@ from tests.permissions import (
     assert_only_partners_may_open,
     assert_outsiders_get_404,
 )
+from twoway.core.errors import ActionError
 from twoway.notifications.models import Notification
-from twoway.pairing.models import Decline, PairingStatus
+from twoway.pairing.models import Decline, Pairing, PairingStatus
+from twoway.pairing.services import pairing_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +123,15 @@ def test_a_decline_needs_a_reason_and_keeps_what_was_typed(client, cast, proposa
 
 
 def test_a_decline_ends_the_proposal_and_its_reason_reaches_coordinators_only(
-    client, cast, proposal
+    client, cast, proposal, django_capture_on_commit_callbacks
 ):
     client.force_login(cast.bob)
-    client.post(
-        f"/pairings/{proposal.pk}/decline/",
-        {"reason": "conflict", "detail": "We sit on the same budget committee."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/pairings/{proposal.pk}/decline/",
+            {"reason": "conflict", "detail": "We sit on the same budget committee."},
+        )
+    assert {m.to[0] for m in mail.outbox} == {"alice@example.org", "dana@example.org"}
     proposal.refresh_from_db()
     assert proposal.status == PairingStatus.DECLINED
     decline = Decline.objects.get(pairing=proposal)
@@ -156,3 +160,37 @@ def test_a_new_participant_not_in_the_pairing_is_an_outsider_too(client, cast, p
     newcomer = ParticipantFactory(program=cast.river)
     client.force_login(newcomer.user)
     assert client.get(f"/pairings/{proposal.pk}/").status_code == 404
+
+
+def test_a_proposal_tells_both_people_who_and_where_to_look(
+    cast, django_capture_on_commit_callbacks
+):
+    cast.pairing.status = PairingStatus.COMPLETED
+    cast.pairing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing = pairing_propose(first=cast.bob_p, second=cast.alice_p, score=0.7, explanation={})
+    assert (pairing.participant_a, pairing.participant_b) == tuple(
+        sorted((cast.alice_p, cast.bob_p), key=lambda p: p.pk)
+    )
+    to_alice = Notification.objects.get(recipient=cast.alice, kind="pairing_proposed")
+    assert "Bob Example" in to_alice.title and to_alice.link == f"/pairings/{pairing.pk}/"
+    assert Notification.objects.filter(recipient=cast.bob, kind="pairing_proposed").exists()
+    assert {m.to[0] for m in mail.outbox} == {"alice@example.org", "bob@example.org"}
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [("bob_p", "already have an open pairing"), ("alice_p", "paired with themselves")],
+)
+def test_a_proposal_that_cannot_be_is_refused_and_nothing_is_written(cast, other, message):
+    before = Pairing.objects.count()
+    with pytest.raises(ActionError, match=message):
+        pairing_propose(first=cast.alice_p, second=getattr(cast, other), explanation={})
+    assert Pairing.objects.count() == before
+    assert not Notification.objects.exists()
+
+
+def test_people_of_two_programs_are_never_proposed_to_each_other(cast):
+    outsider = ParticipantFactory(program=cast.lake)
+    with pytest.raises(ActionError, match="same program"):
+        pairing_propose(first=cast.charlie_p, second=outsider, explanation={})

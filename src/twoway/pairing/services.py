@@ -16,6 +16,7 @@ from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import (
     LIVE_STATUSES,
+    OPEN_STATUSES,
     Decline,
     DeclineReason,
     Exit,
@@ -41,6 +42,44 @@ def _locked(side: PairSide) -> PairSide:
 
 def _pairing_link(pairing: Pairing) -> str:
     return reverse("relationships:pairing", args=[pairing.pk])
+
+
+@transaction.atomic
+def pairing_propose(
+    *, first: Participant, second: Participant, score: float = 0.0, explanation: dict
+) -> Pairing:
+    """Propose two participants of a program to each other; both are told.
+
+    `explanation` is the matching engine's, in its format (what each teaches the
+    other, the differences bridged, the common ground), oriented to the stored
+    order of the pair: the partner with the smaller id is A.
+    """
+    if first.program_id != second.program_id:
+        raise ActionError("Both people must take part in the same program.")
+    if first.pk == second.pk:
+        raise ActionError("Nobody can be paired with themselves.")
+    a, b = sorted((first, second), key=lambda participant: participant.pk)
+    if Pairing.objects.filter(
+        program_id=a.program_id, participant_a=a, participant_b=b, status__in=OPEN_STATUSES
+    ).exists():
+        raise ActionError("These two already have an open pairing.")
+    pairing = Pairing.objects.create(
+        program_id=a.program_id,
+        participant_a=a,
+        participant_b=b,
+        status=PairingStatus.PROPOSED,
+        score=score,
+        explanation=explanation,
+    )
+    for me, partner in ((a, b), (b, a)):
+        note = Note(
+            NotificationKind.PAIRING_PROPOSED,
+            f"You have a proposed partner in {me.program.name}: {partner.user.full_name}. "
+            "See why, then accept or decline.",
+            link=_pairing_link(pairing),
+        )
+        notify(recipients=[me.user], note=note)
+    return pairing
 
 
 @transaction.atomic
