@@ -5,17 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from twoway.accounts import services
+from twoway.accounts import selectors, services
 from twoway.accounts.forms import AcceptInvitationForm, InvitationForm, SignInForm
-from twoway.accounts.models import Invitation, InvitationRole, User
-from twoway.programs.models import Program
-from twoway.programs.selectors import can_coordinate
+from twoway.accounts.models import InvitationRole
 
 
 class SignInView(auth_views.LoginView):
@@ -27,9 +24,7 @@ class SignInView(auth_views.LoginView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
-    program = get_object_or_404(Program, slug=slug)
-    if not can_coordinate(request.user, program):
-        raise PermissionDenied("Only the program's coordinators can invite people.")
+    program = selectors.program_to_invite_to(request.user, slug)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation = services.invitation_create(
@@ -42,7 +37,7 @@ def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, f"Invitation sent to {invitation.email}.")
         return redirect("accounts:program-invitations", slug=program.slug)
-    invitations = Invitation.objects.filter(program=program).select_related("accepted_by")
+    invitations = selectors.invitations_of(program)
     return render(
         request,
         "accounts/program_invitations.html",
@@ -65,7 +60,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
 
     user = request.user if request.user.is_authenticated else None
-    has_account = user is None and User.objects.filter(email__iexact=invitation.email).exists()
+    has_account = user is None and selectors.account_exists_for(invitation.email)
     if has_account:
         context = {"invitation": invitation, "sign_in_first": True}
         return render(request, "accounts/accept_invitation.html", context)

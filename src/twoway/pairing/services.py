@@ -26,6 +26,7 @@ from twoway.pairing.models import (
 )
 from twoway.pairing.selectors import PairSide
 from twoway.programs.models import Participant
+from twoway.programs.services import participant_request_rematch
 from twoway.relationships.models import Conversation, ConversationStatus
 
 
@@ -208,13 +209,6 @@ def _tell_coordinators(pairing: Pairing, title: str) -> None:
         body="The reason is confidential and shown to coordinators only, in Twoway.",
     )
     notify(recipients=list(pairing.program.coordinators.all()), note=note)
-
-
-def participant_request_rematch(*, participant: Participant) -> None:
-    """The person would like a new partner; coordinators see it when they rematch."""
-    if participant.rematch_requested_at is None:
-        participant.rematch_requested_at = timezone.now()
-        participant.save(update_fields=["rematch_requested_at"])
 
 
 @transaction.atomic

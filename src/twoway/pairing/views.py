@@ -20,6 +20,7 @@ from twoway.pairing import services
 from twoway.pairing.forms import DeclineForm, ExitForm
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
 from twoway.pairing.selectors import PairSide, pairing_for_partner
+from twoway.programs.services import participant_request_rematch
 
 
 def pair_view(view):
@@ -162,6 +163,6 @@ def pairing_close_view(request: HttpRequest, side: PairSide) -> HttpResponse:
 @require_POST
 @pair_view
 def pairing_rematch_view(request: HttpRequest, side: PairSide) -> HttpResponse:
-    services.participant_request_rematch(participant=side.me)
+    participant_request_rematch(participant=side.me)
     messages.success(request, "Thank you. Your coordinator will look for a new partner for you.")
     return redirect("relationships:pairing", pairing_id=side.pairing.pk)
