@@ -6,9 +6,13 @@ Under CI a missing browser is a failure; elsewhere the tests are skipped.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
+
+from twoway.accounts.services import invitation_create
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -88,3 +92,26 @@ def screenshot(page):
         return path
 
     return take
+
+
+def sign_in(page, live_server, email: str, password: str, *, wait: bool = True) -> None:
+    """Sign in through the form; by default wait for the home page's greeting."""
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if wait:
+        page.get_by_role("heading", name="Hello").wait_for()
+
+
+def invitation_link(live_server, *, program, invited_by, email: str, full_name: str) -> str:
+    """Invite someone as a participant; the single-use link from their e-mail."""
+    invitation_create(
+        program=program,
+        email=email,
+        role="participant",
+        invited_by=invited_by,
+        full_name=full_name,
+        accept_url_for=lambda token: f"{live_server.url}/accounts/invitations/{token}/",
+    )
+    return re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[-1].body).group(0)

@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import assert_fits_a_phone
-from tests.e2e.test_demo_journey import sign_in
+from tests.e2e.conftest import assert_fits_a_phone, sign_in
 from twoway.accounts.models import User
 from twoway.demo.seed import seed_demo
 from twoway.pairing.models import Pairing

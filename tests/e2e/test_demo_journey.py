@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from twoway.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -12,13 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo(live_server):
     return seed_demo(people=120, seed=7)
-
-
-def sign_in(page, live_server, email: str, password: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_coordinator_signs_in_and_sees_the_pilot(page, live_server, demo, screenshot):
@@ -43,7 +37,7 @@ def test_junior_participant_sees_their_senior_partner(page, live_server, demo, s
 
 
 def test_wrong_password_shows_an_error_and_sign_out_works(page, live_server, demo):
-    sign_in(page, live_server, demo.sign_ins[0].email, "wrong password")
+    sign_in(page, live_server, demo.sign_ins[0].email, "wrong password", wait=False)
     assert "do not match an account" in page.content()
     sign_in(page, live_server, demo.sign_ins[0].email, demo.password)
     page.locator(".account-menu summary").click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.e2e.test_demo_journey import sign_in
+from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ProfileFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import assert_fits_a_phone
+from tests.e2e.conftest import assert_fits_a_phone, sign_in
 from twoway.demo.seed import seed_demo
 from twoway.pairing.models import Pairing
 from twoway.relationships.models import Conversation, ConversationStatus, JournalEntry, Pulse
@@ -18,14 +18,6 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture
 def demo(live_server):
     return seed_demo(people=120, seed=7)
-
-
-def sign_in(page, live_server, email: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def sign_out(page) -> None:

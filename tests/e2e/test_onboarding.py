@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_a_phone
+from tests.e2e.conftest import assert_fits_a_phone, invitation_link
 from tests.factories import ProfileFactory, ProgramFactory, UserFactory
-from twoway.accounts.services import invitation_create
 from twoway.profiles.models import SkillStatus
 from twoway.programs.models import Participant
 
@@ -23,15 +19,13 @@ def _invitation_link(live_server) -> str:
     coordinator = UserFactory(email="coord@example.org", full_name="Cora Ordinator")
     ProfileFactory(user=coordinator, department="People")
     program.coordinators.add(coordinator)
-    invitation_create(
+    return invitation_link(
+        live_server,
         program=program,
-        email="nia@example.org",
-        role="participant",
         invited_by=coordinator,
+        email="nia@example.org",
         full_name="Nia Newcomer",
-        accept_url_for=lambda token: f"{live_server.url}/accounts/invitations/{token}/",
     )
-    return re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[-1].body).group(0)
 
 
 def _pick_suggestion(page, row, typed: str, suggestion: str) -> None:

@@ -18,10 +18,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import ARTIFACTS, assert_fits_a_phone
+from tests.e2e.conftest import ARTIFACTS, assert_fits_a_phone, invitation_link, sign_in
 from tests.factories import (
     TEST_PASSWORD,
     ParticipantFactory,
@@ -30,7 +29,6 @@ from tests.factories import (
     UserFactory,
     skill,
 )
-from twoway.accounts.services import invitation_create
 from twoway.pairing.models import Pairing, PairingStatus
 from twoway.pairing.services import pairing_propose
 from twoway.profiles.models import Gap, Offer
@@ -55,15 +53,13 @@ def harbour(live_server):
     for name in ("How things really get done", "Stakeholder management"):
         Offer.objects.create(participant=omar_p, skill=skill(name), proficiency=5)
     Gap.objects.create(participant=omar_p, skill=skill("Data visualisation"), priority=5)
-    invitation_create(
+    link = invitation_link(
+        live_server,
         program=program,
-        email="nia@example.org",
-        role="participant",
         invited_by=coordinator,
+        email="nia@example.org",
         full_name="Nia Newcomer",
-        accept_url_for=lambda token: f"{live_server.url}/accounts/invitations/{token}/",
     )
-    link = re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[-1].body).group(0)
     return omar_p, link
 
 
@@ -75,14 +71,6 @@ def shots(page, name: str) -> None:
     assert_fits_a_phone(page)
     page.screenshot(path=str(ARTIFACTS / f"journey-{name}-phone.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def pick_skill(page, row, typed: str, suggestion: str) -> None:
@@ -187,7 +175,7 @@ def test_from_invitation_to_a_balanced_two_way_relationship(browser, page, live_
     shots(page, "3-home-proposal")
     accept(page, live_server, "Omar")
     page.get_by_text("We will tell you when Omar accepts too").wait_for()
-    sign_in(omar, live_server, "omar@example.org")
+    sign_in(omar, live_server, "omar@example.org", TEST_PASSWORD)
     accept(omar, live_server, "Nia")
     omar.get_by_text("You are paired with Nia").wait_for()
     pairing.refresh_from_db()
