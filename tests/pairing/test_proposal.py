@@ -156,6 +156,16 @@ def test_the_partner_of_a_closed_pairing_may_ask_for_a_new_partner(client, cast,
     assert cast.alice_p.rematch_requested_at is not None
 
 
+def test_only_a_partner_asks_for_a_new_partner_from_a_closed_pairing(client, cast, proposal):
+    client.force_login(cast.bob)
+    client.post(f"/pairings/{proposal.pk}/decline/", {"reason": "timing"})
+    url = f"/pairings/{proposal.pk}/rematch/"
+    assert_outsiders_get_404(client, cast, url, method="post")
+    assert_anonymous_sent_to_sign_in(client, url, method="post")
+    cast.charlie_p.refresh_from_db()
+    assert cast.charlie_p.rematch_requested_at is None
+
+
 def test_a_new_participant_not_in_the_pairing_is_an_outsider_too(client, cast, proposal):
     newcomer = ParticipantFactory(program=cast.river)
     client.force_login(newcomer.user)

@@ -133,3 +133,22 @@ def test_value_ticks_are_round_and_cover_the_largest_value(largest, ticks):
 def test_an_empty_chart_still_draws_its_axis():
     chart = line_chart([], title="t", description="d")
     assert chart.series == [] and [label for _, label in chart.y_ticks] == ["0", "1"]
+
+
+# session, user, pairing, the partner's offers and gaps (profile card), pulse due (tab
+# badge), agreement versions, ledger, next conversation, conversation to log, prompts (held
+# count, the pair's skills, marks), navigation, endorsements shown. (A lopsided pair reads
+# the partner's gaps once more, for the nudge.)
+OVERVIEW_QUERIES = 15
+
+
+@pytest.mark.parametrize("meetings", [2, 12])
+def test_the_overview_reads_in_constant_queries(client, cast, django_assert_num_queries, meetings):
+    for n in range(meetings):
+        conversation = meeting(cast, 60 - n * 4)
+        exchange(conversation, cast.bob_p, cast.alice_p, value_rating=4)
+        exchange(conversation, cast.alice_p, cast.bob_p, value_rating=3, skill=skill("SQL"))
+    client.force_login(cast.alice)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(f"/pairings/{cast.pairing.pk}/")
+    assert response.context["balance"].exchanges == 2 * meetings
