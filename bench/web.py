@@ -2,8 +2,10 @@
 
 It seeds the demo into a throw-away data directory, starts `twoway serve`, signs in
 as the demo coordinator and a demo participant, and measures latency and
-throughput of their home pages. /healthz (one SELECT 1) is measured in the same
-run as the reference, because this machine is noisy.
+throughput of their pages. /healthz (one SELECT 1) is measured in the same run as
+the reference, because this machine is noisy. Last, the participant's home page is
+measured again while other clients keep guessing a password: sign-in throttling
+refuses them before any password hashing, so the page should hardly slow down.
 
     .venv/bin/python bench/web.py [--requests 400] [--concurrency 4] [--people 240]
 """
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,15 +69,15 @@ def _get(path: str, cookie: str) -> tuple[int, bytes]:
     return response.status, body
 
 
-def _sign_in(email: str) -> str:
-    """Sign in through the real form and return the session cookie."""
+def _post_sign_in(email: str, password: str) -> http.client.HTTPResponse:
+    """Post the real sign-in form (with its CSRF token); the response, body read."""
     connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
     connection.request("GET", "/accounts/sign-in/")
     response = connection.getresponse()
     page = response.read().decode()
     csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = f"csrfmiddlewaretoken={token}&username={email}&password=twoway-demo"
+    body = f"csrfmiddlewaretoken={token}&username={email}&password={password}"
     connection.request(
         "POST",
         "/accounts/sign-in/",
@@ -87,6 +90,13 @@ def _sign_in(email: str) -> str:
     )
     response = connection.getresponse()
     response.read()
+    connection.close()
+    return response
+
+
+def _sign_in(email: str) -> str:
+    """Sign in through the real form and return the session cookie."""
+    response = _post_sign_in(email, "twoway-demo")
     session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
     if response.status != 302 or not session:
         raise RuntimeError(f"sign-in as {email} failed ({response.status})")
@@ -114,6 +124,37 @@ def _measure(path: str, cookie: str, requests: int, concurrency: int) -> dict[st
     }
 
 
+def _pair_path(cookie: str) -> str:
+    """The first pairing linked from the person's home page."""
+    _status, body = _get("/", cookie)
+    return re.search(r'href="(/pairings/\d+/)"', body.decode()).group(1)
+
+
+class Guessers:
+    """Clients that keep posting wrong passwords for one account, as a guessing attack."""
+
+    def __init__(self, clients: int):
+        self.stop = threading.Event()
+        self.answers: dict[int, int] = {}
+        self.threads = [threading.Thread(target=self._guess, daemon=True) for _ in range(clients)]
+
+    def _guess(self) -> None:
+        while not self.stop.is_set():
+            status = _post_sign_in("margaret.lindqvist@harbourline.example", "guess").status
+            self.answers[status] = self.answers.get(status, 0) + 1
+
+    def __enter__(self) -> Guessers:
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1)  # let the guessing get going
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
@@ -124,15 +165,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="twoway-bench-") as data_dir:
         server = _start_server(data_dir, args.people)
         try:
+            jamie = _sign_in("jamie.chen@harbourline.example")
+            pair = _pair_path(jamie)
             pages = [
                 ("/healthz (reference)", "/healthz", ""),
                 ("home, coordinator", "/", _sign_in("priya.raman@harbourline.example")),
-                ("home, participant", "/", _sign_in("jamie.chen@harbourline.example")),
+                ("home, participant", "/", jamie),
+                ("pairing overview (balance chart, prompts)", pair, jamie),
+                ("conversations of a pairing", pair + "conversations/", jamie),
+                ("journal", "/journal/", jamie),
             ]
             header = (
                 f"{args.people} people (demo organisation), {args.requests} requests per page, "
                 f"{args.concurrency} concurrent clients on loopback, gunicorn with 2 workers, "
-                "SQLite. /healthz (one `SELECT 1`) is the reference measured in the same run.\n"
+                "SQLite. /healthz (one `SELECT 1`, on a connection of its own with a deadline) "
+                "is the reference measured in the same run. The last row measures the "
+                "participant's home page again while other clients keep posting wrong passwords "
+                "for one account: after the lock-out they get HTTP 429 before any Argon2 "
+                "hashing, and the answers they got are counted in the row.\n"
             )
             rows = ["| page | req/s | p50 ms | p95 ms |", "|---|---|---|---|"]
             print(header)
@@ -142,6 +192,15 @@ def main() -> None:
                     f"| {label} | {m['req_per_s']:.0f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |"
                 )
                 print(rows[-1])
+            with Guessers(args.concurrency) as guessers:
+                m = _measure("/", jamie, args.requests, args.concurrency)
+            answers = ", ".join(f"{n} × {code}" for code, n in sorted(guessers.answers.items()))
+            rows.append(
+                f"| home, participant, while {args.concurrency} other clients guess a "
+                f"password ({answers}) | {m['req_per_s']:.0f} | {m['p50_ms']:.1f} "
+                f"| {m['p95_ms']:.1f} |"
+            )
+            print(rows[-1])
             if not args.no_doc:
                 command = "python bench/web.py"
                 update_section(
