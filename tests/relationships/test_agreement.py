@@ -212,3 +212,13 @@ def test_a_second_pairing_of_the_same_pair_starts_a_fresh_agreement(client, cast
     client.force_login(cast.bob)
     page = client.get(f"/pairings/{again.pk}/agreement/").content.decode()
     assert "You have not set your agreement yet" in page
+
+
+def test_changing_the_agreement_starts_from_its_end_date_in_the_pickers_format(
+    client, cast, accepted
+):
+    save_as(client, cast.alice, accepted, ends_on="2026-12-31")
+    client.force_login(cast.alice)
+    page = client.get(f"/pairings/{accepted.pk}/agreement/edit/").content.decode()
+    # The browser's date picker reads only ISO dates; a local format would show it empty.
+    assert 'type="date"' in page and 'value="2026-12-31"' in page

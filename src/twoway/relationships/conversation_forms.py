@@ -12,6 +12,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from twoway.core.forms import DatePicker
 from twoway.relationships.selectors.conversations import VALUE_WORDS, FocusChoices
 from twoway.relationships.services.conversations import LOCATION_MAX, Plan
 from twoway.relationships.services.exchanges import NOTE_MAX, Learned
@@ -40,7 +41,7 @@ class ConversationForm(forms.Form):
 
     date = forms.DateField(
         label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"required": "Choose a date.", "invalid": "Enter a date like 2027-01-31."},
     )
     start_time = forms.TimeField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from twoway.core.forms import DatePicker
 from twoway.programs.models import Cadence
 from twoway.relationships.models import DEFAULT_CONFIDENTIALITY, AgreementFormat
 
@@ -26,7 +27,7 @@ class AgreementForm(AcknowledgeForm):
     ends_on = forms.DateField(
         label="End date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         help_text="When you plan to wrap up and look back together.",
     )
     checkin_every_days = forms.TypedChoiceField(

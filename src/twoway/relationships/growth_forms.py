@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
+from twoway.core.forms import DatePicker
 from twoway.relationships.models import EndorsementKind
 
 NO_LINK = ("", "—")
@@ -41,7 +42,7 @@ class JournalEntryForm(forms.Form):
     revisit_on = forms.DateField(
         label="Bring it back on (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
         help_text="On that day it shows under “Revisit” at the top of your journal.",
     )
 
@@ -79,7 +80,7 @@ class GoalForm(forms.Form):
     target_date = forms.DateField(
         label="Target date (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
 
     def __init__(self, *args, gaps=(), **kwargs):
