@@ -34,5 +34,5 @@ class ExitForm(forms.Form):
         max_length=4000,
     )
     wants_rematch = forms.BooleanField(
-        label="I would like to be paired with someone new", required=False
+        label="I would like to be paired with someone new", required=False, label_suffix=""
     )
