@@ -210,7 +210,7 @@ def endorse_view(request: HttpRequest, side: PairSide) -> HttpResponse:
                 "on their profile.",
             )
             return redirect("relationships:endorse", pairing_id=side.pairing.pk)
-    context = pair_context(side, tab="goals", form=form, given=endorsements_given(side))
+    context = pair_context(side, tab="overview", form=form, given=endorsements_given(side))
     return render(request, "relationships/endorsements/endorse.html", context)
 
 
