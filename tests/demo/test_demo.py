@@ -186,5 +186,6 @@ def test_margaret_and_jamie_find_every_page_filled(demo):
 
 
 def test_skills_people_proposed_wait_for_curation(demo):
-    names = {skill.name for skill in skills_awaiting_curation().skills}
+    coordinator = User.objects.get(email=demo.sign_ins[0].email)
+    names = {skill.name for skill in skills_awaiting_curation(coordinator).skills}
     assert names == {"British Sign Language", "Grant writing"}

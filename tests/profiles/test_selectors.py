@@ -70,12 +70,12 @@ def test_partner_sees_nothing_of_a_profile_shared_with_nobody(cast):
     )
 
 
-def _names(text: str, **kwargs) -> list[str]:
-    return [suggestion.name for suggestion in skill_suggestions(text, **kwargs)]
+def _names(text: str, user=None, **kwargs) -> list[str]:
+    return [suggestion.name for suggestion in skill_suggestions(text, user=user, **kwargs)]
 
 
 def test_suggestions_find_skills_by_alias_too(db):
-    [suggestion] = [s for s in skill_suggestions("dataviz")]
+    [suggestion] = [s for s in skill_suggestions("dataviz", user=None)]
     assert (suggestion.name, suggestion.alias) == ("Data visualisation", "dataviz")
     assert "Spreadsheets" in _names("excel")
 
@@ -93,9 +93,16 @@ def test_prefix_matches_come_before_matches_inside_a_name(db):
 
 def test_curated_skills_come_before_proposed_ones(cast):
     skill_resolve(name="Dataverse tricks", user=cast.alice)
-    names = _names("datav")
+    names = _names("datav", user=cast.alice)
     assert names == ["Data visualisation", "Dataverse tricks"]
-    assert [s.proposed for s in skill_suggestions("datav")] == [False, True]
+    assert [s.proposed for s in skill_suggestions("datav", user=cast.alice)] == [False, True]
+
+
+def test_a_proposed_skill_is_suggested_to_nobody_but_the_person_who_named_it(cast):
+    skill_resolve(name="Coping with my anxiety at work", user=cast.alice)
+    assert _names("anxiety", user=cast.alice) == ["Coping with my anxiety at work"]
+    for who in (cast.bob, cast.charlie, cast.dana):
+        assert _names("anxiety", user=who) == []
 
 
 def test_suggestions_are_limited(db):

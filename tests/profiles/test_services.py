@@ -152,16 +152,24 @@ def test_a_shipped_vocabulary_curates_a_proposed_skill_of_the_same_name(cast):
 
 def test_skills_awaiting_curation_counts_and_lists_the_proposed_ones(cast):
     offer = services.skill_resolve(name="Tide tables", user=cast.alice)
-    services.skill_resolve(name="Knot tying", user=cast.bob)
+    knots = services.skill_resolve(name="Knot tying", user=cast.bob)
     Offer.objects.create(participant=cast.alice_p, skill=offer, proficiency=3)
     Gap.objects.create(participant=cast.bob_p, skill=offer, priority=3)
-    awaiting = skills_awaiting_curation()
+    Gap.objects.create(participant=cast.charlie_p, skill=knots, priority=2)
+    awaiting = skills_awaiting_curation(cast.dana)
     assert awaiting.count == 2
     assert [(s.name, s.uses, s.proposed_by) for s in awaiting.skills] == [
         ("Tide tables", 2, cast.alice),
-        ("Knot tying", 0, cast.bob),
+        ("Knot tying", 1, cast.bob),
     ]
-    assert skills_awaiting_curation(limit=1).count == 2
+    assert skills_awaiting_curation(cast.dana, limit=1).count == 2
+
+
+def test_another_programs_coordinator_never_sees_what_participants_typed(cast):
+    gap = services.skill_resolve(name="Coping with my anxiety at work", user=cast.alice)
+    Gap.objects.create(participant=cast.alice_p, skill=gap, priority=5)
+    assert skills_awaiting_curation(cast.dana).count == 1
+    assert skills_awaiting_curation(cast.erin).count == 0
 
 
 # --- Offers and gaps ---------------------------------------------------------------------------

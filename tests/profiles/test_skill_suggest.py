@@ -25,11 +25,17 @@ def test_htmx_sends_the_typing_field_under_its_own_name(client, cast):
     assert '<option value="Data visualisation">dataviz</option>' in response.content.decode()
 
 
-def test_a_proposed_skill_is_suggested_and_says_so(client, cast):
+def test_a_proposed_skill_is_suggested_to_its_author_and_says_so(client, cast):
     skill_resolve(name="Tide tables", user=cast.bob)
-    client.force_login(cast.alice)
+    client.force_login(cast.bob)
     page = client.get("/skills/suggest/", {"q": "tide"}).content.decode()
     assert '<option value="Tide tables">new, not yet curated</option>' in page
+
+
+def test_someone_elses_proposed_skill_is_never_suggested(client, cast):
+    skill_resolve(name="Tide tables", user=cast.bob)
+    client.force_login(cast.alice)
+    assert "Tide tables" not in client.get("/skills/suggest/", {"q": "tide"}).content.decode()
 
 
 def test_names_are_escaped(client, cast):

@@ -150,6 +150,6 @@ def home_for_user(user) -> dict:
         + _log_tasks(sides),
         "coordinated": coordinated,
         "sponsored": sponsored,
-        "curation": skills_awaiting_curation(limit=10) if coordinated else None,
+        "curation": skills_awaiting_curation(user, limit=10) if coordinated else None,
         "nav": "home",
     }

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 
 from twoway.core.errors import NotFound
 from twoway.profiles.models import (
@@ -244,7 +254,16 @@ class SkillSuggestion:
 SUGGESTION_LIMIT = 10
 
 
-def skill_suggestions(text: str, *, limit: int = SUGGESTION_LIMIT) -> list[SkillSuggestion]:
+def _suggestible(user, *, path: str = "") -> Q:
+    """The vocabulary a person is offered: curated skills, and the ones they proposed.
+
+    A proposed skill is whatever someone typed, perhaps about themselves; it is
+    never suggested to anyone else before a coordinator curates it.
+    """
+    return Q(**{f"{path}status": SkillStatus.CURATED}) | Q(**{f"{path}proposed_by": user})
+
+
+def skill_suggestions(text: str, *, user, limit: int = SUGGESTION_LIMIT) -> list[SkillSuggestion]:
     """Skills whose name or alias contains the text, ignoring case and spacing.
 
     Prefix matches (of the name or an alias) come first, then curated before
@@ -255,12 +274,16 @@ def skill_suggestions(text: str, *, limit: int = SUGGESTION_LIMIT) -> list[Skill
     if not key:
         return []
     ranked: dict[int, tuple[tuple, SkillSuggestion]] = {}
-    skills = _ranked(Skill.objects.filter(normalised_name__contains=key), key, skill="")
+    skills = _ranked(
+        Skill.objects.filter(_suggestible(user), normalised_name__contains=key), key, skill=""
+    )
     for skill in skills[:limit]:
         rank = (skill.prefix_rank, skill.status_rank, skill.normalised_name)
         ranked[skill.pk] = (rank, SkillSuggestion(skill.name, proposed=_proposed(skill)))
     aliases = _ranked(
-        SkillAlias.objects.filter(normalised_name__contains=key).select_related("skill"),
+        SkillAlias.objects.filter(
+            _suggestible(user, path="skill__"), normalised_name__contains=key
+        ).select_related("skill"),
         key,
         skill="skill__",
     )
@@ -302,9 +325,23 @@ class SkillsAwaitingCuration:
     skills: list[Skill]  # oldest first, each with `proposed_by` and `uses` (offers + gaps)
 
 
-def skills_awaiting_curation(*, limit: int = 50) -> SkillsAwaitingCuration:
-    """Skills participants named that the vocabulary lacked, for coordinators to curate."""
-    proposed = Skill.objects.filter(status=SkillStatus.PROPOSED)
+def skills_awaiting_curation(coordinator, *, limit: int = 50) -> SkillsAwaitingCuration:
+    """Skills that participants of the coordinator's programs named and the vocabulary
+    lacked, for the coordinator to curate.
+
+    Only their own programs' people: a proposed skill is free text, sometimes about
+    the person, and another program's coordinator has no business reading it.
+    """
+    programs = coordinator.coordinated_programs.values("pk")
+    proposed = (
+        Skill.objects.filter(status=SkillStatus.PROPOSED)
+        .filter(
+            Q(offers__participant__program__in=programs)
+            | Q(gaps__participant__program__in=programs)
+            | Q(exchanges__conversation__pairing__program__in=programs)
+        )
+        .distinct()
+    )
     skills = list(
         proposed.select_related("proposed_by")
         .annotate(

@@ -431,7 +431,7 @@ def _profile_page(request: HttpRequest, page, form) -> HttpResponse:
 @login_required
 def skill_suggest(request: HttpRequest) -> HttpResponse:
     """<option> elements for the page's skill <datalist>, names and aliases alike."""
-    suggestions = skill_suggestions(_typed_text(request))
+    suggestions = skill_suggestions(_typed_text(request), user=request.user)
     return render(request, "profiles/_suggestions.html", {"suggestions": suggestions})
 
 
