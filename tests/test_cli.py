@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from tests.commands import run_twoway
@@ -86,3 +92,34 @@ def test_seed_demo_refuses_production_without_force(tmp_path):
     )
     assert result.returncode != 0
     assert "refusing to seed the demo in production" in result.stderr
+
+
+def test_the_access_log_never_records_a_query_string(tmp_path):
+    """A journal search travels in the query string; the served app's log has the path only."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TWOWAY_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "twoway.cli", "migrate"], env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "twoway.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/journal/?q=leaving+my+job", timeout=5)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "GET /journal/ HTTP/1.1" in output
+    assert "leaving" not in output

@@ -20,6 +20,11 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+# The request's path only (%(U)s), never its query string or referrer: a journal
+# search travels in the query string, and its words must never reach a log line.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
 def serve(*, host: str, port: int, workers: int) -> None:
     print(f"Twoway is serving at http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     _Gunicorn(
@@ -27,6 +32,7 @@ def serve(*, host: str, port: int, workers: int) -> None:
             "bind": f"{host}:{port}",
             "workers": workers,
             "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": 60,
         }
     ).run()
