@@ -13,9 +13,13 @@ from tests.permissions import (
     assert_only_partners_may_open,
     assert_outsiders_get_404,
 )
+from twoway.core.errors import ActionError
 from twoway.notifications.models import Notification
 from twoway.pairing.models import PairingStatus
+from twoway.pairing.selectors import side_of
+from twoway.pairing.services import pairing_exit
 from twoway.relationships.models import Agreement
+from twoway.relationships.services.agreements import Terms, agreement_confirm, agreement_save
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +109,26 @@ def test_a_change_after_confirmation_makes_a_version_both_confirm_again(client, 
     assert second.confirmed_by_both
 
 
-def test_a_revision_before_the_partner_confirms_stays_one_version(client, cast, accepted):
+def test_a_partner_never_confirms_terms_changed_after_they_opened_them(client, cast, accepted):
     save_as(client, cast.alice, accepted)
+    # Bob opens version 1; meanwhile Alice changes her words again.
     save_as(client, cast.alice, accepted, success_measures="Clearer words.")
-    assert Agreement.objects.filter(pairing=accepted).count() == 1
+    response = confirm_as(client, cast.bob, accepted, version=1)
+    assert "changed the agreement since you opened it" in response.content.decode()
+    first, second = Agreement.objects.filter(pairing=accepted).order_by("version")
+    assert not first.confirmed_by_both and not second.confirmed_by_both
+    assert second.success_measures == "Clearer words."
+
+
+def test_a_confirmation_that_races_a_closure_leaves_the_pairing_closed(cast, accepted):
+    terms = Terms("Budgets", "Automation", "long_term", None, 14, "One change each.", "Ours.")
+    agreement_save(side=side_of(accepted, cast.alice), terms=terms)
+    bob = side_of(accepted, cast.bob)  # Bob's page was loaded while the pairing was open
+    pairing_exit(side=side_of(accepted, cast.alice), reason="fit")
+    with pytest.raises(ActionError, match="not open"):
+        agreement_confirm(side=bob, version=1)
+    accepted.refresh_from_db()
+    assert accepted.status == PairingStatus.EXITED
 
 
 def test_confirming_a_version_that_changed_meanwhile_is_refused(client, cast, accepted):

@@ -6,8 +6,11 @@ not go ahead or has closed; the reason goes to the program's coordinators.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +42,21 @@ def _locked(side: PairSide) -> PairSide:
         side.pairing.participant_b,
     )
     return PairSide(pairing=pairing, me=side.me, partner=side.partner)
+
+
+# A second submit of the same form within this long is taken for a double click.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def pairing_status_locked(side: PairSide) -> str:
+    """The pairing's status, read under a row lock so that it cannot change meanwhile.
+
+    Every write that depends on the pairing being open takes it first: a
+    confirmation racing an exit then waits, and sees the exit.
+    """
+    return (
+        Pairing.objects.select_for_update().values_list("status", flat=True).get(pk=side.pairing.pk)
+    )
 
 
 def _pairing_link(pairing: Pairing) -> str:
@@ -213,8 +231,10 @@ def _tell_coordinators(pairing: Pairing, title: str) -> None:
 
 @transaction.atomic
 def pairing_activate(*, pairing: Pairing) -> None:
-    """The agreement is confirmed by both: the relationship is under way."""
-    if pairing.status == PairingStatus.ACCEPTED:
-        pairing.status = PairingStatus.ACTIVE
-        pairing.started_at = pairing.started_at or timezone.now()
-        pairing.save(update_fields=["status", "started_at"])
+    """The agreement is confirmed by both: an accepted pairing is under way.
+
+    A conditional update, so a pairing that has meanwhile closed stays closed.
+    """
+    Pairing.objects.filter(pk=pairing.pk, status=PairingStatus.ACCEPTED).update(
+        status=PairingStatus.ACTIVE, started_at=Coalesce("started_at", Value(timezone.now()))
+    )

@@ -1,9 +1,11 @@
 """Writes of a pair's agreement: a version both partners confirm.
 
-A version that the partner has confirmed is never edited in place: changing it
-makes a new version, which both confirm again, so the pair can always see what
-they agreed to and when. (The database also refuses to edit a version both
-partners confirmed.) Saving terms confirms them for the person who wrote them.
+Saving terms confirms them for the person who wrote them, so every change comes
+after a confirmation and makes a new version, which both confirm again. A
+version is never edited in place: the pair can always see what they agreed to
+and when, and nobody confirms terms they have not seen (a confirmation names
+the version it confirms). The database also refuses to edit a version both
+partners confirmed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import LIVE_STATUSES
 from twoway.pairing.selectors import PairSide
-from twoway.pairing.services import pairing_activate
+from twoway.pairing.services import pairing_activate, pairing_status_locked
 from twoway.relationships.models import Agreement, AgreementFormat
 from twoway.relationships.selectors.agreements import TERMS
 
@@ -51,9 +53,13 @@ def _as_columns(side: PairSide, terms: Terms) -> dict:
     }
 
 
-def _check(side: PairSide, terms: Terms) -> None:
-    if side.pairing.status not in LIVE_STATUSES:
+def _require_open(side: PairSide) -> None:
+    # Under the pairing's row lock: a confirmation racing an exit sees the exit.
+    if pairing_status_locked(side) not in LIVE_STATUSES:
         raise ActionError("This pairing is not open, so its agreement cannot change.")
+
+
+def _check(side: PairSide, terms: Terms) -> None:
     if terms.format not in AgreementFormat.values:
         raise ActionError("Choose a format.", field="format")
     program_end = side.pairing.program.ends_on
@@ -72,40 +78,28 @@ def _confirmation_field(side: PairSide) -> str:
     return "confirmed_by_a_at" if side.i_am_a else "confirmed_by_b_at"
 
 
-def _partner_confirmed(side: PairSide, agreement: Agreement) -> bool:
-    field = "confirmed_by_b_at" if side.i_am_a else "confirmed_by_a_at"
-    return getattr(agreement, field) is not None
-
-
 @transaction.atomic
 def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
-    """Write the terms and confirm them for the writer; the partner is asked to confirm."""
+    """Write the terms as a new version, confirmed by the writer; the partner is asked.
+
+    Saving the very terms of the current version only confirms it.
+    """
+    _require_open(side)
     _check(side, terms)
     columns = _as_columns(side, terms)
-    current = (
-        Agreement.objects.select_for_update()
-        .filter(pairing=side.pairing)
-        .order_by("-version")
-        .first()
-    )
-    now = timezone.now()
+    current = Agreement.objects.filter(pairing=side.pairing).order_by("-version").first()
     if current is not None and all(getattr(current, t) == columns[t] for t in TERMS):
         return agreement_confirm(side=side, version=current.version)
-    if current is not None and not _partner_confirmed(side, current):
-        agreement = current  # only the writer had agreed to it: revise it in place
-        for term, value in columns.items():
-            setattr(agreement, term, value)
-    else:
-        agreement = Agreement(
-            pairing=side.pairing,
-            version=(current.version + 1) if current else 1,
-            created_at=now,
-            **columns,
-        )
-    agreement.written_by = side.me
-    agreement.confirmed_by_a_at = agreement.confirmed_by_b_at = None
+    now = timezone.now()
+    agreement = Agreement(
+        pairing=side.pairing,
+        version=(current.version + 1) if current else 1,
+        written_by=side.me,
+        created_at=now,
+        updated_at=now,
+        **columns,
+    )
     setattr(agreement, _confirmation_field(side), now)
-    agreement.updated_at = now
     agreement.save()
     _tell_partner(
         side,
@@ -119,14 +113,8 @@ def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
 @transaction.atomic
 def agreement_confirm(*, side: PairSide, version: int) -> Agreement:
     """Confirm the current version. Confirming an older one is refused: it has changed."""
-    if side.pairing.status not in LIVE_STATUSES:
-        raise ActionError("This pairing is not open, so its agreement cannot change.")
-    current = (
-        Agreement.objects.select_for_update()
-        .filter(pairing=side.pairing)
-        .order_by("-version")
-        .first()
-    )
+    _require_open(side)
+    current = Agreement.objects.filter(pairing=side.pairing).order_by("-version").first()
     if current is None:
         raise ActionError("There is no agreement to confirm yet.")
     if current.version != version:

@@ -19,8 +19,9 @@ from twoway.core.errors import ActionError, NotFound
 from twoway.core.timezones import moment_in_words
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
-from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
+from twoway.pairing.models import LIVE_STATUSES, PairingStatus
 from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
 from twoway.profiles.models import Skill
 from twoway.relationships.models import Conversation, ConversationStatus
 
@@ -29,7 +30,6 @@ FURTHEST_AHEAD = timedelta(days=366)
 LOCATION_MAX = 300
 NOTES_MAX = 20_000
 TOPICS_MAX, TOPIC_MAX_LENGTH = 10, 120
-DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 # The pair keeps writing in its space until the pairing closes; a completed
 # pairing may still log its last conversation.
@@ -49,13 +49,6 @@ class Plan:
     location: str = ""
     focus_skill_ids: tuple[int, ...] = ()
     topics: tuple[str, ...] = ()
-
-
-def pairing_status_locked(side: PairSide) -> str:
-    """The pairing's status, read under a row lock so that it cannot change meanwhile."""
-    return (
-        Pairing.objects.select_for_update().values_list("status", flat=True).get(pk=side.pairing.pk)
-    )
 
 
 def conversation_locked(side: PairSide, conversation_id: int) -> Conversation:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import PairingStatus
 from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
 from twoway.relationships.models import Endorsement, EndorsementKind
 from twoway.relationships.selectors.endorsements import skills_partner_taught_me
 
@@ -56,18 +58,29 @@ def endorsement_create(
     The recipient is told (without the text, which they read in Twoway) and
     decides whether it shows on their profile.
     """
-    if side.pairing.status not in ENDORSABLE_STATUSES:
+    # Under the pairing's row lock: a double submit waits, then finds the first one.
+    if pairing_status_locked(side) not in ENDORSABLE_STATUSES:
         raise ActionError("You can endorse a partner once your pairing is under way.")
     if kind not in EndorsementKind.values:
         raise ActionError("Choose what kind of endorsement to write.", field="kind")
     skill = _endorsed_skill(side, skill_id) if kind == EndorsementKind.SKILL else None
+    text = _check_text(kind, text)
+    just_made = Endorsement.objects.filter(
+        pairing=side.pairing,
+        author=side.me,
+        kind=kind,
+        text=text,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if just_made is not None:
+        return just_made
     endorsement = Endorsement.objects.create(
         pairing=side.pairing,
         author=side.me,
         recipient=side.partner,
         kind=kind,
         skill=skill,
-        text=_check_text(kind, text),
+        text=text,
     )
     what = f"for {skill.name}" if skill else "with a recommendation"
     note = Note(

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import pairing_status_locked
 from twoway.profiles.models import Skill, normalise_skill_name
 from twoway.profiles.services import skill_propose, skills_by_name
 from twoway.relationships.models import Conversation, ConversationStatus, Exchange
 from twoway.relationships.services.conversations import (
     LEDGER_STATUSES,
     conversation_locked,
-    pairing_status_locked,
 )
 
 NOTE_MAX = 2000

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.models import LIVE_STATUSES
 from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
 from twoway.profiles.models import Gap
 from twoway.relationships.models import Goal, GoalCheckIn, GoalStatus
 from twoway.relationships.selectors.clock import today_for
@@ -21,7 +23,8 @@ TEXT_MAX = 2000
 
 
 def _check_live(side: PairSide) -> None:
-    if side.pairing.status not in LIVE_STATUSES:
+    # Under the pairing's row lock, which also puts a double submit in line.
+    if pairing_status_locked(side) not in LIVE_STATUSES:
         raise ActionError("This pairing is not under way, so its goals cannot change.")
 
 
@@ -56,6 +59,15 @@ def goal_create(
     description = _clean_text(description, field="description", limit=TEXT_MAX)
     if target_date is not None and target_date < today_for(side.me.user):
         raise ActionError("The target date has already passed.", field="target_date")
+    just_made = Goal.objects.filter(
+        pairing=side.pairing,
+        owner=side.me,
+        skill=gap.skill,
+        title=title,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if just_made is not None:
+        return just_made
     return Goal.objects.create(
         pairing=side.pairing,
         owner=side.me,
@@ -93,7 +105,15 @@ def goal_check_in(
     ):
         raise ActionError("Give your progress as a number from 0 to 100.", field="progress_percent")
     note = _clean_text(note, field="note", limit=TEXT_MAX)
-    return GoalCheckIn.objects.create(goal=goal, progress_percent=progress_percent, note=note)
+    just_made = GoalCheckIn.objects.filter(
+        goal=goal,
+        progress_percent=progress_percent,
+        note=note,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    return just_made or GoalCheckIn.objects.create(
+        goal=goal, progress_percent=progress_percent, note=note
+    )
 
 
 def _set_status(side: PairSide, goal_id: int, status: str, *, allowed_from: tuple) -> Goal:

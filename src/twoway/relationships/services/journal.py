@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
 from twoway.pairing.models import Pairing
+from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW
 from twoway.profiles.models import Skill
 from twoway.programs.models import Participant
 from twoway.relationships.models import Conversation, JournalEntry
@@ -117,6 +118,13 @@ def journal_entry_create(
     pairing, conversation = _resolve_link(user, pairing_id, conversation_id)
     author = _my_participant(pairing, user) if pairing else _default_author(user)
     now = timezone.now()
+    # The author's row lock puts a double submit in line; the second finds the first.
+    Participant.objects.select_for_update().filter(pk=author.pk).first()
+    just_made = JournalEntry.objects.filter(
+        author=author, title=title, body=body, created_at__gte=now - DOUBLE_SUBMIT_WINDOW
+    ).first()
+    if just_made is not None:
+        return just_made
     entry = JournalEntry.objects.create(
         author=author,
         pairing=pairing,

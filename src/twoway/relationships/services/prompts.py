@@ -7,9 +7,9 @@ from django.db import transaction
 from twoway.core.errors import ActionError
 from twoway.pairing.models import LIVE_STATUSES
 from twoway.pairing.selectors import PairSide
+from twoway.pairing.services import pairing_status_locked
 from twoway.relationships.models import PromptUse
 from twoway.relationships.selectors.prompts import prompt_get
-from twoway.relationships.services.conversations import pairing_status_locked
 
 
 @transaction.atomic
