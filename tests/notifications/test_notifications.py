@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import smtplib
+from unittest.mock import patch
+
 import pytest
 from django.core import mail
 from django.db import transaction
 
+from tests.factories import pairing_of
 from twoway.notifications.models import Notification, NotificationKind
 from twoway.notifications.services import Note, notify
+from twoway.relationships.services.reminders import reminders_send_due
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +109,23 @@ def test_the_list_reads_in_constant_queries(client, cast, django_assert_num_quer
         notify(recipients=[cast.alice], note=NOTE)
     with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES):
         client.get("/notifications/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_mail_server_neither_breaks_the_action_nor_loses_the_e_mail(client, cast):
+    proposal_pairing = cast.pairing
+    proposal_pairing.status = "completed"
+    proposal_pairing.save()
+    proposal = pairing_of(cast.alice_p, cast.bob_p, status="proposed")
+    client.force_login(cast.alice)
+    with patch("twoway.notifications.services.send_mail", side_effect=smtplib.SMTPException):
+        response = client.post(f"/pairings/{proposal.pk}/accept/")
+    assert response.status_code == 302  # the acceptance stands
+    proposal.refresh_from_db()
+    assert proposal.accepted_by_a_at or proposal.accepted_by_b_at
+    note = Notification.objects.get(recipient=cast.bob)
+    assert note.emailed_at is None and mail.outbox == []
+    # The worker's next run sends what the mail server refused, once.
+    reminders_send_due()
+    reminders_send_due()
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]

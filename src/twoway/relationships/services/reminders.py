@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from twoway.core.timezones import moment_in_words
 from twoway.notifications.models import NotificationKind
-from twoway.notifications.services import Note, notify
+from twoway.notifications.services import Note, notifications_email, notify
 from twoway.relationships.selectors.conversations import conversations_starting_between
 from twoway.relationships.selectors.pulses import pairings_with_pulse_due
 
@@ -22,10 +22,20 @@ from twoway.relationships.selectors.pulses import pairings_with_pulse_due
 UPCOMING_WITHIN = timedelta(hours=36)
 
 
+# E-mails that a failing mail server held back are tried again for this long.
+EMAIL_RETRY_FOR = timedelta(days=2)
+
+
 def reminders_send_due(*, now: datetime | None = None, email: bool = True) -> int:
-    """Raise every reminder that is due now; returns how many were raised."""
+    """Raise every reminder that is due now; returns how many were raised.
+
+    Each run also sends again the e-mails that a failing mail server held back.
+    """
     now = now or timezone.now()
-    return _upcoming_conversations(now, email=email) + _pulses_due(now, email=email)
+    raised = _upcoming_conversations(now, email=email) + _pulses_due(now, email=email)
+    if email:
+        notifications_email(since=EMAIL_RETRY_FOR)
+    return raised
 
 
 def _upcoming_conversations(now: datetime, *, email: bool) -> int:
