@@ -200,6 +200,33 @@ def test_a_proposal_that_cannot_be_is_refused_and_nothing_is_written(cast, other
     assert not Notification.objects.exists()
 
 
+def test_the_explanation_is_turned_round_when_the_pair_is_stored_the_other_way(cast):
+    cast.pairing.status = PairingStatus.COMPLETED
+    cast.pairing.save()
+    high, low = sorted((cast.alice_p, cast.bob_p), key=lambda p: -p.pk)
+    explanation = {
+        "a_teaches_b": [{"skill": "Taught by the first"}],
+        "b_teaches_a": [{"skill": "Taught by the second"}],
+        "bridges": [{"kind": "department", "a": "First's", "b": "Second's"}],
+    }
+    pairing = pairing_propose(first=high, second=low, explanation=explanation)
+    assert pairing.participant_a == low
+    assert pairing.explanation["a_teaches_b"] == [{"skill": "Taught by the second"}]
+    assert pairing.explanation["bridges"][0] == {
+        "kind": "department",
+        "a": "Second's",
+        "b": "First's",
+    }
+
+
+def test_a_rematch_is_asked_for_only_once_the_pairing_has_closed(client, cast):
+    client.force_login(cast.alice)
+    response = client.post(f"/pairings/{cast.pairing.pk}/rematch/", follow=True)
+    assert "once this pairing has closed" in response.content.decode()
+    cast.alice_p.refresh_from_db()
+    assert cast.alice_p.rematch_requested_at is None
+
+
 def test_people_of_two_programs_are_never_proposed_to_each_other(cast):
     outsider = ParticipantFactory(program=cast.lake)
     with pytest.raises(ActionError, match="same program"):

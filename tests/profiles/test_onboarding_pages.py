@@ -244,3 +244,17 @@ def test_a_timezone_under_a_legacy_name_stays_choosable(client, newcomer):
     )
     assert response.status_code == 302
     assert Profile.objects.get(user=newcomer.user).timezone == "US/Eastern"
+
+
+def test_removing_a_row_by_a_nonsense_index_keeps_the_rows(client, cast):
+    client.force_login(cast.alice)
+    response = client.post(
+        "/profile/river/offers/",
+        {
+            "offers-TOTAL_FORMS": "1",
+            "offers-INITIAL_FORMS": "0",
+            "offers-0-skill": "Budgeting",
+            "remove": "-5",
+        },
+    )
+    assert response.status_code == 200

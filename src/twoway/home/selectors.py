@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
@@ -121,7 +122,8 @@ def _log_tasks(sides: list[PairSide]) -> list[Task]:
         tasks.append(
             Task(
                 title=f"Log what you learned from {name}",
-                detail=f"In your conversation on {date_format(conversation.starts_at, 'j F')}: "
+                detail="In your conversation on "
+                f"{date_format(timezone.localtime(conversation.starts_at), 'j F')}: "
                 "a line per skill, rated 1 to 5.",
                 url=reverse("relationships:conversation", args=[side.pairing.pk, conversation.pk])
                 + "#learned",

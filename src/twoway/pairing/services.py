@@ -70,14 +70,16 @@ def pairing_propose(
     """Propose two participants of a program to each other; both are told.
 
     `explanation` is the matching engine's, in its format (what each teaches the
-    other, the differences bridged, the common ground), oriented to the stored
-    order of the pair: the partner with the smaller id is A.
+    other, the differences bridged, the common ground), with `first` as A; it is
+    turned round when the pair is stored the other way (the smaller id is A).
     """
     if first.program_id != second.program_id:
         raise ActionError("Both people must take part in the same program.")
     if first.pk == second.pk:
         raise ActionError("Nobody can be paired with themselves.")
     a, b = sorted((first, second), key=lambda participant: participant.pk)
+    if a is not first:
+        explanation = _swapped(explanation)
     if Pairing.objects.filter(
         program_id=a.program_id, participant_a=a, participant_b=b, status__in=OPEN_STATUSES
     ).exists():
@@ -99,6 +101,19 @@ def pairing_propose(
         )
         notify(recipients=[me.user], note=note)
     return pairing
+
+
+def _swapped(explanation: dict) -> dict:
+    """The same explanation with A and B exchanged (the pair is stored smaller id first)."""
+    return {
+        **explanation,
+        "a_teaches_b": explanation.get("b_teaches_a", []),
+        "b_teaches_a": explanation.get("a_teaches_b", []),
+        "bridges": [
+            {**bridge, "a": bridge.get("b"), "b": bridge.get("a")}
+            for bridge in explanation.get("bridges", [])
+        ],
+    }
 
 
 @transaction.atomic
@@ -126,8 +141,8 @@ def pairing_accept(*, side: PairSide) -> Pairing:
         if "pairing_within_capacity" not in str(error):
             raise
         raise ActionError(
-            "One of you already has as many partners as the program allows. "
-            "Your coordinator has been told and can help."
+            "One of you already has as many partners as the program allows, so this "
+            "pairing cannot start. Ask your coordinator, who can change either."
         ) from error
     _tell_partner_about_acceptance(side)
     return pairing

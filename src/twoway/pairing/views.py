@@ -19,7 +19,7 @@ from twoway.core.errors import ActionError
 from twoway.pairing import services
 from twoway.pairing.forms import DeclineForm, ExitForm
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
-from twoway.pairing.selectors import PairSide, pairing_for_partner
+from twoway.pairing.selectors import PairSide, closed_neutrally, pairing_for_partner
 from twoway.programs.services import participant_request_rematch
 
 
@@ -163,6 +163,9 @@ def pairing_close_view(request: HttpRequest, side: PairSide) -> HttpResponse:
 @require_POST
 @pair_view
 def pairing_rematch_view(request: HttpRequest, side: PairSide) -> HttpResponse:
+    if not closed_neutrally(side.pairing):
+        messages.error(request, "You can ask for a new partner once this pairing has closed.")
+        return redirect("relationships:pairing", pairing_id=side.pairing.pk)
     participant_request_rematch(participant=side.me)
     messages.success(request, "Thank you. Your coordinator will look for a new partner for you.")
     return redirect("relationships:pairing", pairing_id=side.pairing.pk)

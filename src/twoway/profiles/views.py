@@ -311,7 +311,7 @@ def _rearranged(request: HttpRequest, step: RowsStep, formset):
         index = _int_or_none(request.POST["remove"])
         if index is not None and 0 <= index < len(rows):
             del rows[index]
-        focus = min(index or 0, len(rows) - 1)
+        focus = max(0, min(index or 0, len(rows) - 1))
         if not rows:
             rows, focus = [{}], 0
     elif len(rows) >= MAX_ROWS:
