@@ -123,3 +123,13 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lock_out(client, cast,
         sign_in(client, "alice@example.org", "guess", HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 9.9.9.9")
     again = sign_in(client, "alice@example.org", "guess", HTTP_X_FORWARDED_FOR="8.8.8.8, 9.9.9.9")
     assert again.status_code == 429
+
+
+def test_an_address_guessing_many_accounts_is_paused_too(client, cast, settings):
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(5):  # one wrong password each for five accounts: none is locked alone
+        assert sign_in(client, f"someone{n}@example.org", "guess").status_code == 200
+    assert sign_in(client, "someone5@example.org", "guess").status_code == 429  # the sixth
+    assert sign_in(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+    elsewhere = sign_in(client, "alice@example.org", TEST_PASSWORD, REMOTE_ADDR="10.9.8.7")
+    assert elsewhere.status_code == 302

@@ -72,3 +72,21 @@ def test_sqlite_file_database_uses_wal(tmp_path):
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "twoway.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_postgresql_connections_give_up_instead_of_hanging(tmp_path):
+    script = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['connect_timeout'], o['options'], o['keepalives'])"
+    )
+    result = run_twoway(
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/twoway",
+        TWOWAY_DB_STATEMENT_TIMEOUT="12",
+        TWOWAY_DATA_DIR=str(tmp_path),
+    )
+    assert result.stdout.split() == ["5", "-c", "statement_timeout=12000", "1"], result.stderr

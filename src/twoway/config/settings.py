@@ -147,8 +147,18 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A server that accepts the TCP connection but never answers must not hold a
-    # request until the worker is killed.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # request until the worker is killed: give up connecting after 5 seconds, have
+    # the server end any statement after TWOWAY_DB_STATEMENT_TIMEOUT seconds, and
+    # notice a peer that vanished through TCP keepalives.
+    _statement_ms = int(float(os.environ.get("TWOWAY_DB_STATEMENT_TIMEOUT", "30")) * 1000)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=5,
+        options=f"-c statement_timeout={_statement_ms}",
+        keepalives=1,
+        keepalives_idle=30,
+        keepalives_interval=10,
+        keepalives_count=3,
+    )
 else:
     DATABASES = {
         "default": {
@@ -244,10 +254,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BEHIND_PROXY = _env_bool("TWOWAY_BEHIND_PROXY", False)
 
 # Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one account
-# from one address, that pair is locked out for the cool-off time (HTTP 429).
+# from one address, that pair is locked out for the cool-off time (HTTP 429),
+# and so is an address after SIGN_IN_ADDRESS_FAILURE_LIMIT for any accounts.
 AXES_FAILURE_LIMIT = int(os.environ.get("TWOWAY_SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWOWAY_SIGN_IN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "twoway.accounts.throttle.SignInThrottle"
+# And an address that piles up wrong passwords for any accounts is paused too.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TWOWAY_SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "twoway.core.http.client_ip"
 AXES_USERNAME_CALLABLE = "twoway.core.http.sign_in_username"
