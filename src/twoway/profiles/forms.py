@@ -63,7 +63,8 @@ class AboutForm(forms.Form):
         error_messages={"required": "Choose your level."},
         choices=LEVEL_CHOICES,
         coerce=int,
-        help_text="1 is entry level; 8 is executive. Ask your coordinator if you are not sure.",
+        help_text="From 1 (entry level) up to 10, as your organisation counts them. "
+        "Ask your coordinator if you are not sure.",
     )
     location = forms.CharField(
         label="Location",
