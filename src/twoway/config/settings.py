@@ -75,6 +75,7 @@ else:
     DEBUG = _env_bool("DEBUG", False)
 
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "twoway.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "twoway.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "twoway.core.middleware.UserTimezoneMiddleware",
+    "twoway.core.middleware.FormAfterSignInMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 
 from twoway.core.timezones import zone_or_none
@@ -69,3 +73,37 @@ class HealthCheckMiddleware:
         if request.path == HEALTH_PATH:
             return healthz(request)
         return self.get_response(request)
+
+
+class FormAfterSignInMiddleware:
+    """Answers for forms that cannot be handled as sent.
+
+    - A form posted after the session ended is sent to sign in; afterwards the
+      person returns to the page the form was on (its address only takes posts).
+    - An address that only takes forms, opened directly, gets a page that says
+      so, instead of an empty "405".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and response.status_code == 302:
+            return self._back_to_the_form_page(request, response)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+    @staticmethod
+    def _back_to_the_form_page(request, response):
+        sign_in = resolve_url(settings.LOGIN_URL)
+        if not response["Location"].startswith(sign_in + "?"):
+            return response
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        same_site = referer.netloc == request.get_host() and referer.path
+        back = referer.path if same_site else "/"
+        response["Location"] = f"{sign_in}?{urlencode({'next': back})}"
+        return response

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,3 +17,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok", "database": "ok", "version": settings.VERSION})
     body = {"status": "error", "database": "unreachable", "version": settings.VERSION}
     return JsonResponse(body, status=503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that was open too long, or without its cookie."""
+    return render(request, "403_csrf.html", status=403)
