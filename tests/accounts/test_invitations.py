@@ -182,3 +182,14 @@ def test_a_failing_mail_server_keeps_the_previous_invitation(client, cast, monke
     assert Invitation.objects.count() == 1
     client.logout()
     assert client.get(first_link).status_code == 200
+
+
+def test_someone_already_taking_part_is_not_invited_again(client, cast):
+    client.force_login(cast.dana)
+    response = client.post(
+        "/accounts/programs/river/invitations/",
+        {"email": "Alice@example.org", "role": "participant"},
+    )
+    assert response.status_code == 200
+    assert "Alice Example is already a participant of River." in response.content.decode()
+    assert not Invitation.objects.exists() and not mail.outbox

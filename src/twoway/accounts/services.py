@@ -32,6 +32,7 @@ def invitation_create(
     """
     if role not in InvitationRole.values:
         raise InvitationError(f"role: '{role}' is not one of {', '.join(InvitationRole.values)}")
+    _refuse_if_already_in(program, email.strip().lower(), role)
     invitation = Invitation(
         program=program,
         email=email.strip().lower(),
@@ -49,6 +50,23 @@ def invitation_create(
         # Inside the transaction: if the mail server refuses, the old link still works.
         _send_invitation(invitation, accept_url_for(token))
     return invitation
+
+
+def _refuse_if_already_in(program: Program, email: str, role: str) -> None:
+    """Nobody is invited to a role they already have: the e-mail would only confuse."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return
+    already = {
+        InvitationRole.PARTICIPANT: Participant.objects.filter(
+            program=program, user=user, status=ParticipantStatus.ENROLLED
+        ),
+        InvitationRole.COORDINATOR: program.coordinators.filter(pk=user.pk),
+        InvitationRole.SPONSOR: program.sponsors.filter(pk=user.pk),
+    }[role]
+    if already.exists():
+        label = InvitationRole(role).label.lower()
+        raise InvitationError(f"email: {user.full_name} is already a {label} of {program.name}.")
 
 
 def _send_invitation(invitation: Invitation, accept_url: str) -> None:

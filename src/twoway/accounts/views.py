@@ -27,16 +27,21 @@ def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.program_to_invite_to(request.user, slug)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invitation_create(
-            program=program,
-            invited_by=request.user,
-            accept_url_for=lambda token: request.build_absolute_uri(
-                reverse("accounts:accept-invitation", args=[token])
-            ),
-            **form.cleaned_data,
-        )
-        messages.success(request, f"Invitation sent to {invitation.email}.")
-        return redirect("accounts:program-invitations", slug=program.slug)
+        try:
+            invitation = services.invitation_create(
+                program=program,
+                invited_by=request.user,
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    reverse("accounts:accept-invitation", args=[token])
+                ),
+                **form.cleaned_data,
+            )
+        except services.InvitationError as error:
+            field, _, message = str(error).partition(": ")
+            form.add_error(field if field in form.fields else None, message or str(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:program-invitations", slug=program.slug)
     invitations = selectors.invitations_of(program)
     return render(
         request,

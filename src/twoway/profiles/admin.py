@@ -18,6 +18,8 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    # Resource groups and the bio are the person's to share; staff have no need of them.
+    exclude = ["resource_groups", "bio"]
     list_display = ["user", "job_title", "department", "level", "location"]
     list_filter = ["department", "level", "location"]
     search_fields = ["user__full_name", "user__email", "job_title"]

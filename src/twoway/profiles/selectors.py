@@ -322,7 +322,7 @@ def _proposed(skill: Skill) -> bool:
 @dataclass(frozen=True)
 class SkillsAwaitingCuration:
     count: int
-    skills: list[Skill]  # oldest first, each with `proposed_by` and `uses` (offers + gaps)
+    skills: list[Skill]  # oldest first, with `proposed_by` and `uses` (offers, gaps, ledger)
 
 
 def skills_awaiting_curation(coordinator, *, limit: int = 50) -> SkillsAwaitingCuration:
@@ -345,10 +345,12 @@ def skills_awaiting_curation(coordinator, *, limit: int = 50) -> SkillsAwaitingC
     skills = list(
         proposed.select_related("proposed_by")
         .annotate(
-            offer_count=Count("offers", distinct=True), gap_count=Count("gaps", distinct=True)
+            offer_count=Count("offers", distinct=True),
+            gap_count=Count("gaps", distinct=True),
+            exchange_count=Count("exchanges", distinct=True),
         )
         .order_by("created_at", "name")[:limit]
     )
     for skill in skills:
-        skill.uses = skill.offer_count + skill.gap_count
+        skill.uses = skill.offer_count + skill.gap_count + skill.exchange_count
     return SkillsAwaitingCuration(count=proposed.count(), skills=skills)

@@ -60,7 +60,9 @@ def endorsement_create(
     """
     # Under the pairing's row lock: a double submit waits, then finds the first one.
     if pairing_status_locked(side) not in ENDORSABLE_STATUSES:
-        raise ActionError("You can endorse a partner once your pairing is under way.")
+        raise ActionError(
+            "Endorsements are written while a pairing is under way, or after it completes."
+        )
     if kind not in EndorsementKind.values:
         raise ActionError("Choose what kind of endorsement to write.", field="kind")
     skill = _endorsed_skill(side, skill_id) if kind == EndorsementKind.SKILL else None
