@@ -109,3 +109,11 @@ def test_closing_cancels_the_conversations_still_to_come(client, cast):
     held.refresh_from_db()
     assert coming.status == ConversationStatus.CANCELLED and coming.sequence == 1
     assert held.status == ConversationStatus.HELD
+
+
+def test_another_reason_needs_a_few_words(client, cast):
+    client.force_login(cast.bob)
+    response = client.post(f"/pairings/{cast.pairing.pk}/close/", {"reason": "other"})
+    assert "Say a few words about it" in str(response.context["form"].errors["detail"])
+    cast.pairing.refresh_from_db()
+    assert cast.pairing.status == PairingStatus.ACTIVE

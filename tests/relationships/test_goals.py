@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -276,3 +276,14 @@ def test_the_goals_page_takes_the_same_queries_however_many_goals(
     with django_assert_num_queries(8):
         response = client.get(url(cast))
     assert response.content.decode().count('class="progress"') == count
+
+
+def test_a_target_date_after_the_program_ends_is_refused(cast):
+    with pytest.raises(ActionError, match="The program ends on") as refused:
+        goal_create(
+            side=alice_side(cast),
+            skill_id=gap(cast.alice_p, "Budgeting").skill_id,
+            title="One day",
+            target_date=date(2999, 1, 1),
+        )
+    assert refused.value.field == "target_date" and not Goal.objects.exists()

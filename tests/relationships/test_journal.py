@@ -322,3 +322,10 @@ def test_the_journal_page_takes_the_same_queries_however_long_it_is(
         response = client.get("/journal/")
     assert response.status_code == 200
     assert response.content.decode().count('class="reasons"') == min(count, 5)
+
+
+def test_a_day_to_revisit_is_a_day_still_to_come(client, cast):
+    client.force_login(cast.alice)
+    response = client.post("/journal/new/", {"body": "Later.", "revisit_on": "2020-01-01"})
+    assert "Choose today or a day still to come." in response.content.decode()
+    assert not JournalEntry.objects.exists()

@@ -194,6 +194,11 @@ def pairing_exit(
     """
     if reason not in ExitReason.values:
         raise ActionError("Choose a reason.", field="reason")
+    if reason == ExitReason.OTHER and not detail.strip():
+        raise ActionError(
+            "Say a few words about it: your coordinators can only help with what they know.",
+            field="detail",
+        )
     side = _locked(side)
     pairing = side.pairing
     if pairing.status not in LIVE_STATUSES:

@@ -59,6 +59,12 @@ def goal_create(
     description = _clean_text(description, field="description", limit=TEXT_MAX)
     if target_date is not None and target_date < today_for(side.me.user):
         raise ActionError("The target date has already passed.", field="target_date")
+    program_end = side.pairing.program.ends_on
+    if target_date is not None and program_end and target_date > program_end:
+        raise ActionError(
+            f"The program ends on {program_end:%-d %B %Y}; choose that day or earlier.",
+            field="target_date",
+        )
     just_made = Goal.objects.filter(
         pairing=side.pairing,
         owner=side.me,

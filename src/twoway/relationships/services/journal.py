@@ -21,6 +21,7 @@ from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW
 from twoway.profiles.models import Skill
 from twoway.programs.models import Participant
 from twoway.relationships.models import Conversation, JournalEntry
+from twoway.relationships.selectors.clock import today_for
 from twoway.relationships.selectors.journal import JOURNAL_PAIRING_STATUSES
 
 TITLE_MAX = 140
@@ -88,6 +89,12 @@ def _default_author(user) -> Participant:
     return participant
 
 
+def _check_revisit_on(revisit_on: date | None, user) -> None:
+    # A day to bring the entry back is a day still to come.
+    if revisit_on is not None and revisit_on < today_for(user):
+        raise ActionError("Choose today or a day still to come.", field="revisit_on")
+
+
 def _clean(title: str, body: str, skills: Iterable[Skill | int]) -> tuple[str, str, list[int]]:
     title, body = (title or "").strip(), (body or "").strip()
     if not body:
@@ -115,6 +122,7 @@ def journal_entry_create(
 ) -> JournalEntry:
     """A new private entry of `user`, optionally about one of their pairings or conversations."""
     title, body, skill_ids = _clean(title, body, skills)
+    _check_revisit_on(revisit_on, user)
     pairing, conversation = _resolve_link(user, pairing_id, conversation_id)
     author = _my_participant(pairing, user) if pairing else _default_author(user)
     now = timezone.now()
@@ -168,6 +176,8 @@ def journal_entry_update(
     """Change one of the person's own entries. It stays in the program it was written in."""
     entry = _own_entry(user, entry_id)
     title, body, skill_ids = _clean(title, body, skills)
+    if revisit_on != entry.revisit_on:  # a day that has passed may stay as it was
+        _check_revisit_on(revisit_on, user)
     pairing, conversation = _resolve_link(user, pairing_id, conversation_id)
     if pairing is not None and _my_participant(pairing, user).pk != entry.author_id:
         raise ActionError(
