@@ -222,8 +222,8 @@ def test_from_invitation_to_a_balanced_two_way_relationship(browser, page, live_
     page.goto(f"{live_server.url}/pairings/{pairing.pk}/")
     balance = page.get_by_role("region", name="How value flows between you")
     balance.wait_for()
-    assert "value you received, from 1 lesson" in balance.inner_text()
-    assert "value Omar received, from 1 lesson" in balance.inner_text()
+    assert "value you received: your ratings of 1 thing learned" in balance.inner_text()
+    assert "value Omar received: Omar's ratings of 1 thing learned" in balance.inner_text()
     assert "80%" in balance.inner_text()  # 4 against 5
     assert balance.locator("svg.chart").is_visible()
     shots(page, "6-pairing-overview")

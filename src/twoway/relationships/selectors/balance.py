@@ -111,7 +111,7 @@ def _running_totals(side: PairSide, ledger: list[Exchange]) -> list[tuple[date, 
     rows = [(day, me, partner) for day, (me, partner) in days.items()]
     if not rows:
         return []
-    began = side.pairing.started_at or side.pairing.accepted_at
+    began = side.pairing.accepted_at or side.pairing.started_at
     origin = min(timezone.localdate(began), rows[0][0]) if began else rows[0][0]
     return [(origin, 0, 0), *rows]
 

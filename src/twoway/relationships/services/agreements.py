@@ -78,8 +78,14 @@ def _confirmation_field(side: PairSide) -> str:
     return "confirmed_by_a_at" if side.i_am_a else "confirmed_by_b_at"
 
 
+@dataclass(frozen=True)
+class Saved:
+    agreement: Agreement
+    new_version: bool  # False when the terms were those of the current version
+
+
 @transaction.atomic
-def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
+def agreement_save(*, side: PairSide, terms: Terms) -> Saved:
     """Write the terms as a new version, confirmed by the writer; the partner is asked.
 
     Saving the very terms of the current version only confirms it.
@@ -89,7 +95,7 @@ def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
     columns = _as_columns(side, terms)
     current = Agreement.objects.filter(pairing=side.pairing).order_by("-version").first()
     if current is not None and all(getattr(current, t) == columns[t] for t in TERMS):
-        return agreement_confirm(side=side, version=current.version)
+        return Saved(agreement_confirm(side=side, version=current.version), new_version=False)
     now = timezone.now()
     agreement = Agreement(
         pairing=side.pairing,
@@ -107,7 +113,7 @@ def agreement_save(*, side: PairSide, terms: Terms) -> Agreement:
         f"{side.me.user.display_name} {'changed' if current else 'wrote'} your agreement. "
         "Review it and confirm.",
     )
-    return agreement
+    return Saved(agreement, new_version=True)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from twoway.core.errors import ActionError
+from twoway.pairing.models import PairingStatus
 from twoway.pairing.selectors import PairSide, explanation_in_words
 from twoway.pairing.views import form_or_action_error, pair_context, pair_view
 from twoway.relationships.forms import AcknowledgeForm, AgreementForm
@@ -16,7 +17,12 @@ from twoway.relationships.selectors.agreements import (
     agreement_history,
     agreement_version,
 )
-from twoway.relationships.services.agreements import Terms, agreement_confirm, agreement_save
+from twoway.relationships.services.agreements import (
+    Saved,
+    Terms,
+    agreement_confirm,
+    agreement_save,
+)
 
 
 @require_GET
@@ -66,17 +72,26 @@ def agreement_edit(request: HttpRequest, side: PairSide) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "acknowledge"}
         try:
-            agreement_save(side=side, terms=Terms(**data))
+            saved = agreement_save(side=side, terms=Terms(**data))
         except ActionError as error:
             form_or_action_error(form, error)
         else:
-            messages.success(
-                request,
-                f"Saved and confirmed by you. {names['partner']} is asked to confirm it too.",
-            )
+            messages.success(request, _saved_message(saved, names["partner"]))
             return redirect("relationships:agreement", pairing_id=side.pairing.pk)
     context = pair_context(side, tab="agreement", form=form, is_new=not agreement_current(side))
     return render(request, "relationships/agreement/edit.html", context)
+
+
+def _saved_message(saved: Saved, partner: str) -> str:
+    agreement = saved.agreement
+    if saved.new_version:
+        return (
+            f"Saved as version {agreement.version} and confirmed by you. "
+            f"{partner} is asked to confirm it too."
+        )
+    if agreement.confirmed_by_both:
+        return f"Nothing had changed: version {agreement.version} stands, confirmed by both."
+    return f"Nothing had changed: you confirmed version {agreement.version}."
 
 
 @require_POST
@@ -86,12 +101,15 @@ def agreement_confirm_view(request: HttpRequest, side: PairSide, version: int) -
     if not form.is_valid():
         messages.error(request, form.errors["acknowledge"][0])
         return redirect("relationships:agreement", pairing_id=side.pairing.pk)
+    was_under_way = side.pairing.status == PairingStatus.ACTIVE
     try:
         agreement = agreement_confirm(side=side, version=version)
     except ActionError as error:
         messages.error(request, error.message)
     else:
-        if agreement.confirmed_by_both:
+        if agreement.confirmed_by_both and was_under_way:
+            messages.success(request, f"Confirmed by both of you: version {version} stands.")
+        elif agreement.confirmed_by_both:
             messages.success(request, "Confirmed by both of you. Your pairing is under way.")
         else:
             messages.success(request, "Confirmed. We will let you know when your partner confirms.")
