@@ -81,8 +81,9 @@ def test_nobody_but_the_partners_schedules(client, cast):
     data = {"date": when, "start_time": "10:00", "duration_minutes": "45", "location": "Here"}
     url = f"/pairings/{cast.pairing.pk}/conversations/"
     assert_refused_to_everyone_but_the_partners(client, cast, url, data)
-    for who in PARTNERS:
-        assert response_as(client, cast, who, url, method="post", data=data).status_code == 302
+    for who, hour in zip(PARTNERS, ("10:00", "14:00"), strict=True):
+        own = {**data, "start_time": hour}  # the same slot twice would clash
+        assert response_as(client, cast, who, url, method="post", data=own).status_code == 302
     assert Conversation.objects.filter(status=ConversationStatus.PLANNED).count() == 2
 
 

@@ -125,8 +125,21 @@ def test_a_conversation_that_already_happened_can_be_recorded(cast):
     """A pair that met in the corridor can still add the meeting, then log it."""
     yesterday = timezone.now() - timedelta(days=1)
     conversation = conversation_schedule(side=side_of_user(cast), plan=a_plan(starts_at=yesterday))
-    assert conversation.status == ConversationStatus.PLANNED
+    assert conversation.status == ConversationStatus.HELD
     assert conversation.starts_at == yesterday
+    assert "recorded your conversation of" in notes_to(cast.bob).get().title
+
+
+def test_two_conversations_of_a_pair_cannot_overlap(cast):
+    first = conversation_schedule(side=side_of_user(cast), plan=a_plan())
+    clash = a_plan(starts_at=first.starts_at + timedelta(minutes=15))
+    with pytest.raises(ActionError, match="You already have a conversation with Alice then") as no:
+        conversation_schedule(side=side_of_user(cast, "bob"), plan=clash)
+    assert no.value.field == "starts_at"
+    assert Conversation.objects.count() == 1
+    later = a_plan(starts_at=first.ends_at)  # right after it ends is fine
+    conversation_schedule(side=side_of_user(cast, "bob"), plan=later)
+    assert Conversation.objects.count() == 2
 
 
 # --- Rescheduling and cancelling ----------------------------------------------------------

@@ -24,6 +24,7 @@ from twoway.pairing.selectors import PairSide
 from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
 from twoway.profiles.models import Skill
 from twoway.relationships.models import Conversation, ConversationStatus
+from twoway.relationships.selectors.conversations import LONGEST_CONVERSATION
 
 SHORTEST_MINUTES, LONGEST_MINUTES = 1, 600  # the database checks the same range
 FURTHEST_AHEAD = timedelta(days=366)
@@ -107,8 +108,9 @@ def _clean_plan(side: PairSide, plan: Plan) -> tuple[str, list[Skill], list[str]
 def conversation_schedule(*, side: PairSide, plan: Plan) -> Conversation:
     """Plan a conversation of an accepted or active pairing; the partner is told.
 
-    A second submit of the same plan (a double click) returns the conversation
-    the first one made: the pairing's row lock puts the two in line.
+    One that has already ended is recorded as held, ready for both to log what
+    they learned. A second submit of the same plan (a double click) returns the
+    conversation the first one made: the pairing's row lock puts the two in line.
     """
     _require_live(side)
     location, skills, topics = _clean_plan(side, plan)
@@ -116,14 +118,16 @@ def conversation_schedule(*, side: PairSide, plan: Plan) -> Conversation:
     just_made = Conversation.objects.filter(
         pairing=side.pairing,
         logged_by=side.me,
-        status=ConversationStatus.PLANNED,
         starts_at=plan.starts_at,
         created_at__gte=now - DOUBLE_SUBMIT_WINDOW,
     ).first()
     if just_made is not None:
         return just_made
+    _refuse_a_clash(side, plan)
+    past = plan.starts_at + timedelta(minutes=plan.duration_minutes) <= now
     conversation = Conversation.objects.create(
         pairing=side.pairing,
+        status=ConversationStatus.HELD if past else ConversationStatus.PLANNED,
         starts_at=plan.starts_at,
         duration_minutes=plan.duration_minutes,
         location=location,
@@ -133,8 +137,31 @@ def conversation_schedule(*, side: PairSide, plan: Plan) -> Conversation:
         updated_at=now,
     )
     conversation.focus_skills.set(skills)
-    _tell_partner(side, conversation, "scheduled a conversation with you for {when}")
+    if past:
+        _tell_partner(side, conversation, "recorded your conversation of {when}")
+    else:
+        _tell_partner(side, conversation, "scheduled a conversation with you for {when}")
     return conversation
+
+
+def _refuse_a_clash(side: PairSide, plan: Plan, *, moving: Conversation | None = None) -> None:
+    """Two conversations of one pair cannot overlap: one of them is a mistake."""
+    ends = plan.starts_at + timedelta(minutes=plan.duration_minutes)
+    nearby = Conversation.objects.filter(
+        pairing=side.pairing,
+        starts_at__lt=ends,
+        starts_at__gt=plan.starts_at - LONGEST_CONVERSATION,
+    ).exclude(status=ConversationStatus.CANCELLED)
+    if moving is not None:
+        nearby = nearby.exclude(pk=moving.pk)
+    clash = next((c for c in nearby if c.ends_at > plan.starts_at), None)
+    if clash is not None:
+        when = moment_in_words(clash.starts_at, side.me.user)
+        raise ActionError(
+            f"You already have a conversation with {side.partner.user.display_name} then "
+            f"({when}). Choose another time, or change that one.",
+            field="starts_at",
+        )
 
 
 def _require_planned(conversation: Conversation) -> None:
@@ -155,6 +182,7 @@ def conversation_reschedule(*, side: PairSide, conversation_id: int, plan: Plan)
     conversation = conversation_locked(side, conversation_id)
     _require_planned(conversation)
     location, skills, topics = _clean_plan(side, plan)
+    _refuse_a_clash(side, plan, moving=conversation)
     calendar_change = (
         conversation.starts_at != plan.starts_at
         or conversation.duration_minutes != plan.duration_minutes

@@ -106,10 +106,11 @@ def conversations_page(request: HttpRequest, side: PairSide) -> HttpResponse:
         except ActionError as error:
             _show_plan_error(form, error)
         else:
-            messages.success(
-                request,
-                f"Scheduled. We told {partner}. You can add it to your calendar here.",
-            )
+            if conversation.status == ConversationStatus.HELD:
+                note = f"Recorded. Now note what you learned from {partner}, below."
+            else:
+                note = f"Scheduled. We told {partner}. You can add it to your calendar here."
+            messages.success(request, note)
             return redirect(_conversation_url(side, conversation))
     upcoming, past = conversations_upcoming(side), conversations_past(side)
     context = pair_context(
