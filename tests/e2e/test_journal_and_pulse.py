@@ -86,7 +86,7 @@ def test_journal_and_pulse_journey(page, live_server, demo, screenshot):
     page.goto(f"{live_server.url}/pairings/{pairing.pk}/pulse/")
     tabs = page.get_by_role("navigation", name="This pairing")
     assert "Due" in tabs.get_by_role("link", name="Pulse").inner_text()
-    assert "Your coordinators see this; Margaret never does." in page.content()
+    assert "Only your coordinators may read this; Margaret never can." in page.content()
     for question, choice in (("fit", 4), ("trust", 5), ("value_received", 4), ("value_given", 3)):
         page.locator(f"label[for=id_{question}_{choice - 1}]").click()
     page.get_by_label("Anything else your coordinators should know? (optional)").fill(

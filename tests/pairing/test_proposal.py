@@ -231,3 +231,13 @@ def test_people_of_two_programs_are_never_proposed_to_each_other(cast):
     outsider = ParticipantFactory(program=cast.lake)
     with pytest.raises(ActionError, match="same program"):
         pairing_propose(first=cast.charlie_p, second=outsider, explanation={})
+
+
+def test_asking_for_a_new_partner_tells_the_coordinators(client, cast, proposal):
+    client.force_login(cast.bob)
+    client.post(f"/pairings/{proposal.pk}/decline/", {"reason": "timing"})
+    client.force_login(cast.alice)
+    client.post(f"/pairings/{proposal.pk}/rematch/")
+    note = Notification.objects.get(recipient=cast.dana, kind="rematch_requested")
+    assert note.title == "Alice Example would like a new partner in River."
+    assert not Notification.objects.filter(recipient=cast.erin).exists()

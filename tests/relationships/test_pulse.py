@@ -116,7 +116,7 @@ def test_a_partner_answers_the_four_questions_when_due(client, cast):
     assert (saved.author, saved.fit, saved.trust) == (cast.alice_p, 4, 5)
     assert (saved.value_received, saved.value_given, saved.comment) == (3, 2, "Fine")
     page = client.get(url(cast)).content.decode()
-    assert "Your coordinators will read it; Bob never will." in page
+    assert "Only your coordinators may read it; Bob never can." in page
     assert "Your next pulse is due on" in page
 
 
@@ -172,7 +172,7 @@ def test_the_pulse_tab_says_due_only_when_a_pulse_is_due(client, cast):
 def test_the_page_says_who_sees_a_pulse_and_shows_ones_own_earlier_pulses(client, cast):
     pulse(cast.pairing, cast.alice_p, days_ago=40, comment="Early days")
     page = response_as(client, cast, "alice", url(cast)).content.decode()
-    assert "Your coordinators see this; Bob never does." in page
+    assert "Only your coordinators may read this; Bob never can." in page
     assert "How well do you and Bob work together?" in page
     assert "Early days" in page
 

@@ -102,7 +102,8 @@ def _pulse_tasks(sides: list[PairSide]) -> list[Task]:
     return [
         Task(
             title=f"Answer your pulse on your pairing with {side.partner.user.display_name}",
-            detail="Four quick questions. Your coordinators read it; your partner never does.",
+            detail="Four quick questions. Only your coordinators may read it; "
+            "your partner never can.",
             url=reverse("relationships:pulse", args=[side.pairing.pk]),
             action="Answer the pulse",
         )

@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     PULSE_DUE = "pulse_due", "A pulse is due"
     PAIRING_CLOSED = "pairing_closed", "A pairing was closed"
     EXIT_REQUESTED = "exit_requested", "A pairing in your program was closed"
+    REMATCH_REQUESTED = "rematch_requested", "Someone would like a new partner"
     ENDORSED = "endorsed", "Your partner endorsed you"
 
 

@@ -10,7 +10,8 @@ class DeclineForm(forms.Form):
         label="Why not?",
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,
-        help_text="Only your program's coordinators see this; it helps them suggest someone else.",
+        help_text="Only your program's coordinators may read this; it helps them suggest "
+        "someone else.",
     )
     detail = forms.CharField(
         label="Anything the coordinators should know (optional)",
@@ -25,7 +26,7 @@ class ExitForm(forms.Form):
         label="What is the main reason?",
         choices=ExitReason.choices,
         widget=forms.RadioSelect,
-        help_text="Confidential: only your program's coordinators see it, never your partner.",
+        help_text="Confidential: only your program's coordinators may read it, never your partner.",
     )
     detail = forms.CharField(
         label="In your own words (optional, confidential)",

@@ -175,7 +175,8 @@ def pairing_decline(*, side: PairSide, reason: str, detail: str = "") -> Decline
     pairing.save(update_fields=["status", "ended_at"])
     neutral = Note(
         NotificationKind.PAIRING_DECLINED,
-        "A pairing proposal did not go ahead. Your coordinator will suggest someone else.",
+        "A pairing proposal did not go ahead. Your coordinators have been told and can "
+        "suggest someone else.",
         link=_pairing_link(pairing),
     )
     notify(recipients=[side.partner.user], note=neutral)
@@ -244,7 +245,8 @@ def _tell_coordinators(pairing: Pairing, title: str) -> None:
     note = Note(
         NotificationKind.EXIT_REQUESTED,
         f"{title} in {pairing.program.name}.",
-        body="The reason is confidential and shown to coordinators only, in Twoway.",
+        body="The reason was recorded confidentially: only the program's coordinators may "
+        "read it, never the partner.",
     )
     notify(recipients=list(pairing.program.coordinators.all()), note=note)
 

@@ -131,7 +131,8 @@ def pairing_decline_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "You declined the proposal. Your coordinator will suggest someone else.",
+                "You declined the proposal. Your coordinators have been told and can suggest "
+                "someone else.",
             )
             return redirect("home")
     context = pair_context(side, tab="overview", form=form)
@@ -167,5 +168,7 @@ def pairing_rematch_view(request: HttpRequest, side: PairSide) -> HttpResponse:
         messages.error(request, "You can ask for a new partner once this pairing has closed.")
         return redirect("relationships:pairing", pairing_id=side.pairing.pk)
     participant_request_rematch(participant=side.me)
-    messages.success(request, "Thank you. Your coordinator will look for a new partner for you.")
+    messages.success(
+        request, "Thank you. Your coordinators have been told that you would like a new partner."
+    )
     return redirect("relationships:pairing", pairing_id=side.pairing.pk)

@@ -1,6 +1,6 @@
 """Writes of the pulse: a partner answers four questions when one is due.
 
-The answers and the comment are confidential: the program's coordinators read
+The answers and the comment are confidential: the program's coordinators may read
 them, the partner never does. Nothing here notifies anyone or logs the answers.
 """
 

@@ -69,7 +69,7 @@ def _pulses_due(now: datetime, *, email: bool) -> int:
             NotificationKind.PULSE_DUE,
             f"Your pulse on your pairing with {partner.user.display_name} is due: "
             "four quick questions.",
-            body="Your coordinators read it; your partner never does.",
+            body="Only your coordinators may read it; your partner never can.",
             link=reverse("relationships:pulse", args=[pairing.pk]),
         )
         key = f"pulse-due:{pairing.pk}:{me.pk}:{due.due_on.isoformat()}"

@@ -178,7 +178,7 @@ def pulse_view(request: HttpRequest, side: PairSide) -> HttpResponse:
                 return refused
         else:
             messages.success(
-                request, f"Thank you. Your coordinators will read it; {partner_name} never will."
+                request, f"Thank you. Only your coordinators may read it; {partner_name} never can."
             )
             return redirect("relationships:pulse", pairing_id=side.pairing.pk)
     context = pair_context(side, tab="pulse", pulse=pulse_page(side), form=form)
