@@ -16,7 +16,7 @@ from twoway.pairing.models import Exit, Pairing, PairingStatus
 from twoway.pairing.selectors import side_of
 from twoway.profiles.models import Gap, Offer, Profile
 from twoway.profiles.selectors import skills_awaiting_curation
-from twoway.programs.models import Participant, Program, ProgramStatus
+from twoway.programs.models import Program, ProgramStatus
 from twoway.relationships.models import Exchange, Goal, Pulse
 from twoway.relationships.selectors.balance import balance_of
 from twoway.relationships.selectors.conversations import conversation_next
@@ -132,11 +132,17 @@ def test_one_pair_has_stalled(demo):
     assert len(stale) == 1
 
 
-def test_the_draft_program_is_enrolling_without_pairings(demo):
+def test_the_draft_program_is_enrolling_with_one_proposal_for_jamie(demo):
     draft = Program.objects.get(slug=DRAFT_SLUG)
     assert draft.status == ProgramStatus.ENROLLING
     assert draft.participants.count() == 80
-    assert not Pairing.objects.filter(program=draft).exists()
+    [proposal] = Pairing.objects.filter(program=draft)
+    assert proposal.status == PairingStatus.PROPOSED
+    jamie = User.objects.get(email="jamie.chen@harbourline.example")
+    side = side_of(proposal, jamie)
+    assert side is not None and side.partner.user.profile.level >= 5
+    # Learning can flow both ways: each offers something the other wants.
+    assert proposal.explanation["a_teaches_b"] and proposal.explanation["b_teaches_a"]
     # Three offers each, plus two skills that people named and the vocabulary lacked.
     assert Offer.objects.filter(participant__program=draft).count() == 242
     assert Gap.objects.filter(participant__program=draft).count() == 240
@@ -180,9 +186,11 @@ def test_margaret_and_jamie_find_every_page_filled(demo):
     # The bell has news for Margaret: the conversation coming up and the due pulse.
     kinds = set(margaret.me.user.notifications.values_list("kind", flat=True))
     assert {"conversation_upcoming", "pulse_due"} <= kinds
-    # Jamie's profile for the next program is unfinished, so home asks Jamie to finish it.
-    unfinished = Participant.objects.filter(user=jamie.me.user, profile_completed_at=None)
-    assert [p.program.slug for p in unfinished] == [DRAFT_SLUG]
+    # Jamie has a proposal to answer in the next program.
+    mine = Q(participant_a__user=jamie.me.user) | Q(participant_b__user=jamie.me.user)
+    assert Pairing.objects.filter(
+        mine, program__slug=DRAFT_SLUG, status=PairingStatus.PROPOSED
+    ).exists()
 
 
 def test_skills_people_proposed_wait_for_curation(demo):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from twoway.accounts.models import User
-from twoway.demo import org, spotlight
+from twoway.demo import org, proposals, spotlight
 from twoway.demo.relationships import PairPlan, PilotWriter, practicalities
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Gap, Offer, Profile, Skill, SkillStatus, TypicalGiver
@@ -98,6 +98,10 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
         sponsor=ceo,
     )
     draft_count = _enrol_draft(rng, draft, persons, named, users, skills, now)
+    proposals.propose_a_partner_to(
+        Participant.objects.get(program=draft, user=users[named["junior"].key]),
+        avoid={users[named["senior"].key].pk},
+    )
 
     return DemoSummary(
         people=len(persons),
@@ -299,9 +303,8 @@ def _enrol_draft(
             user=users[p.key],
             motivation=rng.choice(MOTIVATIONS),
             enrolled_at=now - timedelta(days=rng.randint(1, 20)),
-            # Jamie has yet to say how they like to meet, so the home page asks them to.
-            **({} if p is named["junior"] else practicalities(rng)),
-            profile_completed_at=None if p is named["junior"] else now - timedelta(days=1),
+            **practicalities(rng),
+            profile_completed_at=now - timedelta(days=1),
         )
         for p in chosen
     )

@@ -65,7 +65,12 @@ def _pairing_link(pairing: Pairing) -> str:
 
 @transaction.atomic
 def pairing_propose(
-    *, first: Participant, second: Participant, score: float = 0.0, explanation: dict
+    *,
+    first: Participant,
+    second: Participant,
+    score: float = 0.0,
+    explanation: dict,
+    email: bool = True,
 ) -> Pairing:
     """Propose two participants of a program to each other; both are told.
 
@@ -99,7 +104,7 @@ def pairing_propose(
             "See why, then accept or decline.",
             link=_pairing_link(pairing),
         )
-        notify(recipients=[me.user], note=note)
+        notify(recipients=[me.user], note=note, email=email)
     return pairing
 
 
