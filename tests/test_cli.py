@@ -9,10 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from argparse import Namespace
 from pathlib import Path
+
+import pytest
 
 from tests.commands import run_twoway
 from twoway import __version__
+from twoway.cli import _serving_address
 
 
 def _twoway(*args: str, data_dir) -> subprocess.CompletedProcess:
@@ -123,3 +127,44 @@ def test_the_access_log_never_records_a_query_string(tmp_path):
         output = server.communicate(timeout=20)[0]
     assert "GET /journal/ HTTP/1.1" in output
     assert "leaving" not in output
+
+
+@pytest.mark.parametrize("command", [["remind"], ["worker"], ["serve", "--port", "8771"]])
+def test_commands_on_a_database_not_set_up_say_what_to_run(tmp_path, command):
+    result = run_twoway(*command, TWOWAY_DATA_DIR=str(tmp_path))
+    assert result.returncode == 1
+    assert "run `twoway migrate`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["demo", "--port", "99999"], "argument --port: must be between 1 and 65535"),
+        (["serve", "--port", "web"], "argument --port: 'web' is not a port number"),
+        (["seed-demo", "--people", "abc"], "'abc' is not a whole number of people"),
+    ],
+)
+def test_bad_options_are_named_before_anything_is_written(tmp_path, args, message):
+    result = run_twoway(*args, TWOWAY_DATA_DIR=str(tmp_path))
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "twoway.sqlite3").exists()
+
+
+def test_demo_refuses_a_port_in_use_before_reseeding(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_twoway("demo", "--port", str(port), TWOWAY_DATA_DIR=str(tmp_path))
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert not (tmp_path / "twoway.sqlite3").exists()
+
+
+def test_links_in_e_mails_follow_the_port_the_demo_serves_on(monkeypatch):
+    monkeypatch.delenv("TWOWAY_BASE_URL", raising=False)
+    _serving_address(Namespace(host="0.0.0.0", port=8300))
+    assert os.environ["TWOWAY_BASE_URL"] == "http://127.0.0.1:8300"
+    _serving_address(Namespace(host="10.0.0.5", port=9000))  # a value already set stays
+    assert os.environ["TWOWAY_BASE_URL"] == "http://127.0.0.1:8300"

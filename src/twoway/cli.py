@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -49,8 +50,39 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serving_address(args: argparse.Namespace) -> None:
+    """Links in e-mails point where this server listens, unless TWOWAY_BASE_URL says otherwise.
+
+    Set before Django reads its settings, and inherited by the worker it starts.
+    """
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    os.environ.setdefault("TWOWAY_BASE_URL", f"http://{host}:{args.port}")
+
+
+def _refuse_a_taken_port(args: argparse.Namespace) -> None:
+    """Stop before anything is written: a port in use would only fail after the reseed."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as error:
+            sys.exit(f"twoway: cannot listen on {args.host}:{args.port} ({error.strerror}).")
+
+
+def _require_migrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        sys.exit(
+            "twoway: the database is not set up yet (or is out of date): run `twoway migrate`."
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _serving_address(args)
     _django_setup()
+    _require_migrated()
     from django.conf import settings
 
     from twoway.config.server import serve
@@ -63,6 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    _refuse_a_taken_port(args)
+    _serving_address(args)
     _django_setup()
     _call("migrate", "--no-input", "--verbosity=0")
     _call("seed_demo", f"--people={args.people}", f"--seed={args.seed}")
@@ -82,6 +116,7 @@ def _start_worker_process() -> subprocess.Popen:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _django_setup()
+    _require_migrated()
     from twoway.worker import run
 
     run(reminder_interval=args.reminder_interval)
@@ -90,6 +125,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     _django_setup()
+    _require_migrated()
     from twoway.relationships.services.reminders import reminders_send_due
 
     print(f"Raised {reminders_send_due()} reminder(s).")
@@ -106,7 +142,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port to listen on")
     parser.add_argument("--workers", type=int, default=2, help="web worker processes")
 
 
@@ -127,8 +163,21 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return value
+
+
 def _demo_size(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of people") from None
     if value < MIN_PEOPLE:
         raise argparse.ArgumentTypeError(
             f"must be at least {MIN_PEOPLE} (a demo needs enough people to pair)"
