@@ -115,3 +115,16 @@ def invitation_link(live_server, *, program, invited_by, email: str, full_name: 
         accept_url_for=lambda token: f"{live_server.url}/accounts/invitations/{token}/",
     )
     return re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[-1].body).group(0)
+
+
+def pick_suggestion(page, row, typed: str, suggestion: str) -> None:
+    """Type part of a skill, wait for the vocabulary's suggestion, and take it."""
+    field = row.get_by_label("Skill or perspective")
+    field.click()
+    field.press_sequentially(typed, delay=30)
+    page.locator(f'#skill-suggestions option[value="{suggestion}"]').wait_for(state="attached")
+    field.fill(suggestion)
+
+
+def rate(row, value: int) -> None:
+    row.locator(".rating label", has_text=str(value)).click()

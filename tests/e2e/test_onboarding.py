@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_a_phone, invitation_link
+from tests.e2e.conftest import assert_fits_a_phone, invitation_link, pick_suggestion, rate
 from tests.factories import ProfileFactory, ProgramFactory, UserFactory
 from twoway.profiles.models import SkillStatus
 from twoway.programs.models import Participant
@@ -26,19 +26,6 @@ def _invitation_link(live_server) -> str:
         email="nia@example.org",
         full_name="Nia Newcomer",
     )
-
-
-def _pick_suggestion(page, row, typed: str, suggestion: str) -> None:
-    """Type part of a skill, wait for the vocabulary's suggestion, and take it."""
-    field = row.get_by_label("Skill or perspective")
-    field.click()
-    field.press_sequentially(typed, delay=30)
-    page.locator(f'#skill-suggestions option[value="{suggestion}"]').wait_for(state="attached")
-    field.fill(suggestion)
-
-
-def _rate(row, value: int) -> None:
-    row.locator(".rating label", has_text=str(value)).click()
 
 
 def test_newcomer_completes_the_four_steps_and_lands_home(page, live_server, screenshot):
@@ -65,8 +52,8 @@ def test_newcomer_completes_the_four_steps_and_lands_home(page, live_server, scr
     # Step 2: what you can offer, with the autocomplete, "Add another" and "Remove".
     page.get_by_role("heading", name="What you can offer", level=1).wait_for()
     rows = page.locator("fieldset.skill-row")
-    _pick_suggestion(page, rows.nth(0), "datav", "Data visualisation")
-    _rate(rows.nth(0), 4)
+    pick_suggestion(page, rows.nth(0), "datav", "Data visualisation")
+    rate(rows.nth(0), 4)
     rows.nth(0).get_by_label("Why it matters to the business").fill(
         "Clear charts make the monthly operations review faster."
     )
@@ -74,9 +61,9 @@ def test_newcomer_completes_the_four_steps_and_lands_home(page, live_server, scr
     field = rows.nth(1).get_by_label("Skill or perspective")
     field.press_sequentially("excel", delay=30)
     page.locator('#skill-suggestions option[value="Spreadsheets"]').wait_for(state="attached")
-    _rate(rows.nth(1), 5)
-    _pick_suggestion(page, rows.nth(2), "short-f", "Short-form video")
-    _rate(rows.nth(2), 3)
+    rate(rows.nth(1), 5)
+    pick_suggestion(page, rows.nth(2), "short-f", "Short-form video")
+    rate(rows.nth(2), 3)
     with page.expect_request(lambda request: request.method == "POST") as adding:
         page.get_by_role("button", name="Add another").click()
     assert adding.value.headers.get("hx-request") == "true"  # only the rows are redrawn
@@ -84,7 +71,7 @@ def test_newcomer_completes_the_four_steps_and_lands_home(page, live_server, scr
     new_field = rows.nth(3).get_by_label("Skill or perspective")
     assert new_field.evaluate("element => element === document.activeElement")
     new_field.fill("Harbour tide tables")
-    _rate(rows.nth(3), 4)
+    rate(rows.nth(3), 4)
     page.get_by_role("button", name="Remove row 3").click()
     expect(rows).to_have_count(3)
     assert "Short-form video" not in [
@@ -99,10 +86,10 @@ def test_newcomer_completes_the_four_steps_and_lands_home(page, live_server, scr
 
     # Step 3: what you want to learn.
     page.get_by_role("heading", name="What you want to learn", level=1).wait_for()
-    _pick_suggestion(page, rows.nth(0), "how things", "How things really get done")
-    _rate(rows.nth(0), 5)
-    _pick_suggestion(page, rows.nth(1), "stakeh", "Stakeholder management")
-    _rate(rows.nth(1), 3)
+    pick_suggestion(page, rows.nth(0), "how things", "How things really get done")
+    rate(rows.nth(0), 5)
+    pick_suggestion(page, rows.nth(1), "stakeh", "Stakeholder management")
+    rate(rows.nth(1), 3)
     screenshot("onboarding-3-gaps")
     page.get_by_role("button", name="Save and continue").click()
 

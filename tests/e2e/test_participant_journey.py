@@ -20,7 +20,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import ARTIFACTS, assert_fits_a_phone, invitation_link, sign_in
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    assert_fits_a_phone,
+    invitation_link,
+    pick_suggestion,
+    rate,
+    sign_in,
+)
 from tests.factories import (
     TEST_PASSWORD,
     ParticipantFactory,
@@ -73,15 +80,6 @@ def shots(page, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def pick_skill(page, row, typed: str, suggestion: str) -> None:
-    field = row.get_by_label("Skill or perspective")
-    field.click()
-    field.press_sequentially(typed, delay=30)
-    page.locator(f'#skill-suggestions option[value="{suggestion}"]').wait_for(state="attached")
-    field.fill(suggestion)
-    row.locator(".rating label", has_text="4").click()
-
-
 def complete_profile(page, link: str) -> None:
     page.goto(link)
     page.get_by_label("Your name").fill("Nia Newcomer")
@@ -100,14 +98,16 @@ def complete_profile(page, link: str) -> None:
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("heading", name="What you can offer", level=1).wait_for()
     rows = page.locator("fieldset.skill-row")
-    pick_skill(page, rows.nth(0), "datav", "Data visualisation")
+    pick_suggestion(page, rows.nth(0), "datav", "Data visualisation")
+    rate(rows.nth(0), 4)
     rows.nth(0).get_by_label("Why it matters to the business").fill(
         "Clear charts make the monthly planning review faster."
     )
     shots(page, "2-onboarding-offers")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("heading", name="What you want to learn", level=1).wait_for()
-    pick_skill(page, rows.nth(0), "stakeh", "Stakeholder management")
+    pick_suggestion(page, rows.nth(0), "stakeh", "Stakeholder management")
+    rate(rows.nth(0), 4)
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("heading", name="Practicalities", level=1).wait_for()
     page.get_by_label("Video call").check()
