@@ -30,9 +30,10 @@ def test_coordinator_signs_in_and_sees_the_pilot(page, live_server, demo, screen
 def test_junior_participant_sees_their_senior_partner(page, live_server, demo, screenshot):
     junior = next(s for s in demo.sign_ins if s.role == "participant (junior)")
     sign_in(page, live_server, junior.email, demo.password)
-    card = page.locator(".pairing-card")
+    card = page.locator(".pairing-card", has_text="Margaret Lindqvist")
     card.wait_for()
-    assert "Margaret Lindqvist" in card.inner_text()
+    assert "Two-Way Mentoring Pilot" in card.inner_text()
+    assert "Active" in card.inner_text()
     screenshot("home-participant")
 
 
