@@ -1,6 +1,21 @@
 """Shared model helpers."""
 
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
+
+# A second submit of the same form within this long is taken for a double click.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def made_just_now(rows: models.QuerySet):
+    """The row that a first submit of the same form made moments ago, or None.
+
+    Call it under a lock that puts the two submits in line (the pairing's or the
+    author's row), with `rows` filtered to what the form says.
+    """
+    return rows.filter(created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW).first()
 
 
 def between(field: str, low: int, high: int, *, name: str) -> models.CheckConstraint:

@@ -8,10 +8,6 @@ from twoway.notifications.models import Notification
 PAGE_SIZE = 50
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at=None).count()
-
-
 def notifications_of(user, *, limit: int = PAGE_SIZE) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user)[:limit])
 

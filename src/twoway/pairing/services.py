@@ -6,8 +6,6 @@ not go ahead or has closed; the reason goes to the program's coordinators.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -42,10 +40,6 @@ def _locked(side: PairSide) -> PairSide:
         side.pairing.participant_b,
     )
     return PairSide(pairing=pairing, me=side.me, partner=side.partner)
-
-
-# A second submit of the same form within this long is taken for a double click.
-DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
 def pairing_status_locked(side: PairSide) -> str:

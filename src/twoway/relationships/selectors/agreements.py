@@ -103,10 +103,6 @@ def agreement_version(side: PairSide, version: int) -> AgreementView:
     raise NotFound("No such version")
 
 
-def term_labels(side: PairSide) -> dict[str, str]:
-    return _term_labels(side)
-
-
 def latest_agreements(pairing_ids: list[int]) -> dict[int, Agreement]:
     """The current version of each pairing's agreement, in one query."""
     latest: dict[int, Agreement] = {}

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
+from twoway.core.models import made_just_now
 from twoway.core.timezones import moment_in_words
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import LIVE_STATUSES, PairingStatus
 from twoway.pairing.selectors import PairSide
-from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
+from twoway.pairing.services import pairing_status_locked
 from twoway.profiles.models import Skill
 from twoway.relationships.models import Conversation, ConversationStatus
 from twoway.relationships.selectors.conversations import LONGEST_CONVERSATION
@@ -115,12 +116,11 @@ def conversation_schedule(*, side: PairSide, plan: Plan) -> Conversation:
     _require_live(side)
     location, skills, topics = _clean_plan(side, plan)
     now = timezone.now()
-    just_made = Conversation.objects.filter(
-        pairing=side.pairing,
-        logged_by=side.me,
-        starts_at=plan.starts_at,
-        created_at__gte=now - DOUBLE_SUBMIT_WINDOW,
-    ).first()
+    just_made = made_just_now(
+        Conversation.objects.filter(
+            pairing=side.pairing, logged_by=side.me, starts_at=plan.starts_at
+        )
+    )
     if just_made is not None:
         return just_made
     _refuse_a_clash(side, plan)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
+from twoway.core.models import made_just_now
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.models import PairingStatus
 from twoway.pairing.selectors import PairSide
-from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
+from twoway.pairing.services import pairing_status_locked
 from twoway.relationships.models import Endorsement, EndorsementKind
 from twoway.relationships.selectors.endorsements import skills_partner_taught_me
 
@@ -67,13 +67,9 @@ def endorsement_create(
         raise ActionError("Choose what kind of endorsement to write.", field="kind")
     skill = _endorsed_skill(side, skill_id) if kind == EndorsementKind.SKILL else None
     text = _check_text(kind, text)
-    just_made = Endorsement.objects.filter(
-        pairing=side.pairing,
-        author=side.me,
-        kind=kind,
-        text=text,
-        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-    ).first()
+    just_made = made_just_now(
+        Endorsement.objects.filter(pairing=side.pairing, author=side.me, kind=kind, text=text)
+    )
     if just_made is not None:
         return just_made
     endorsement = Endorsement.objects.create(

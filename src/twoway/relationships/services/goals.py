@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
+from twoway.core.models import made_just_now
 from twoway.pairing.models import LIVE_STATUSES
 from twoway.pairing.selectors import PairSide
-from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW, pairing_status_locked
+from twoway.pairing.services import pairing_status_locked
 from twoway.profiles.models import Gap
 from twoway.relationships.models import Goal, GoalCheckIn, GoalStatus
 from twoway.relationships.selectors.clock import today_for
@@ -65,13 +65,9 @@ def goal_create(
             f"The program ends on {program_end:%-d %B %Y}; choose that day or earlier.",
             field="target_date",
         )
-    just_made = Goal.objects.filter(
-        pairing=side.pairing,
-        owner=side.me,
-        skill=gap.skill,
-        title=title,
-        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-    ).first()
+    just_made = made_just_now(
+        Goal.objects.filter(pairing=side.pairing, owner=side.me, skill=gap.skill, title=title)
+    )
     if just_made is not None:
         return just_made
     return Goal.objects.create(
@@ -111,12 +107,9 @@ def goal_check_in(
     ):
         raise ActionError("Give your progress as a number from 0 to 100.", field="progress_percent")
     note = _clean_text(note, field="note", limit=TEXT_MAX)
-    just_made = GoalCheckIn.objects.filter(
-        goal=goal,
-        progress_percent=progress_percent,
-        note=note,
-        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-    ).first()
+    just_made = made_just_now(
+        GoalCheckIn.objects.filter(goal=goal, progress_percent=progress_percent, note=note)
+    )
     return just_made or GoalCheckIn.objects.create(
         goal=goal, progress_percent=progress_percent, note=note
     )

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from twoway.core.errors import ActionError, NotFound
+from twoway.core.models import made_just_now
 from twoway.pairing.models import Pairing
-from twoway.pairing.services import DOUBLE_SUBMIT_WINDOW
 from twoway.profiles.models import Skill
 from twoway.programs.models import Participant
 from twoway.relationships.models import Conversation, JournalEntry
@@ -128,9 +128,7 @@ def journal_entry_create(
     now = timezone.now()
     # The author's row lock puts a double submit in line; the second finds the first.
     Participant.objects.select_for_update().filter(pk=author.pk).first()
-    just_made = JournalEntry.objects.filter(
-        author=author, title=title, body=body, created_at__gte=now - DOUBLE_SUBMIT_WINDOW
-    ).first()
+    just_made = made_just_now(JournalEntry.objects.filter(author=author, title=title, body=body))
     if just_made is not None:
         return just_made
     entry = JournalEntry.objects.create(
