@@ -55,11 +55,6 @@ def _agreement_tasks(sides: list[PairSide]) -> list[Task]:
         agreement = agreements.get(side.pairing.pk)
         name = side.partner.user.display_name
         url = reverse("relationships:agreement", args=[side.pairing.pk])
-        mine = (
-            side.mine_then_partners(agreement.confirmed_by_a_at, agreement.confirmed_by_b_at)[0]
-            if agreement
-            else None
-        )
         if agreement is None:
             tasks.append(
                 Task(
@@ -69,7 +64,9 @@ def _agreement_tasks(sides: list[PairSide]) -> list[Task]:
                     "Write the agreement",
                 )
             )
-        elif mine is None:
+        elif not side.mine_then_partners(agreement.confirmed_by_a_at, agreement.confirmed_by_b_at)[
+            0
+        ]:
             tasks.append(
                 Task(
                     f"Confirm your agreement with {name}",

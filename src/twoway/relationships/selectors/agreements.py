@@ -63,16 +63,16 @@ def _view(side: PairSide, agreement: Agreement, previous: Agreement | None) -> A
         changed = [
             labels[term] for term in TERMS if getattr(agreement, term) != getattr(previous, term)
         ]
+    i_teach, partner_teaches = side.mine_then_partners(
+        agreement.objective_a_to_b, agreement.objective_b_to_a
+    )
+    mine, theirs = side.mine_then_partners(agreement.confirmed_by_a_at, agreement.confirmed_by_b_at)
     return AgreementView(
         agreement=agreement,
-        i_teach=agreement.objective_a_to_b if side.i_am_a else agreement.objective_b_to_a,
-        partner_teaches=agreement.objective_b_to_a if side.i_am_a else agreement.objective_a_to_b,
-        i_confirmed_at=side.mine_then_partners(
-            agreement.confirmed_by_a_at, agreement.confirmed_by_b_at
-        )[0],
-        partner_confirmed_at=side.mine_then_partners(
-            agreement.confirmed_by_a_at, agreement.confirmed_by_b_at
-        )[1],
+        i_teach=i_teach,
+        partner_teaches=partner_teaches,
+        i_confirmed_at=mine,
+        partner_confirmed_at=theirs,
         changed_terms=changed,
     )
 
