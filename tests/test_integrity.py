@@ -202,7 +202,6 @@ def test_a_pairing_cannot_be_moved_to_other_partners(cast, field):
     [
         (Pairing, "status", "bogus"),
         (Program, "status", "archived"),
-        (Program, "cross_department", "sometimes"),
         (Participant, "status", "paused"),
     ],
 )
@@ -217,8 +216,10 @@ def test_values_outside_the_choices_are_rejected(cast, model, field, value):
     [
         ({"ends_on": date(2026, 1, 1)}, "program_ends_after_it_starts"),
         ({"capacity": 0}, "program_capacity_1_to_10"),
-        ({"min_level_gap": 3, "max_level_gap": 1}, "program_level_gap_range"),
-        ({"min_timezone_overlap_hours": 9}, "program_timezone_overlap_0_to_8"),
+        ({"pilot_size": 40}, "program_pilot_size_for_pilots_2_to_10000"),
+        ({"stalled_after_days": 2}, "program_stalled_after_sane"),
+        ({"one_way_below_balance": 1.5}, "program_one_way_balance_0_to_1"),
+        ({"at_risk_rating_at_most": 0}, "program_at_risk_rating_1_to_5"),
     ],
 )
 def test_program_sanity_checks(cast, change, rule):

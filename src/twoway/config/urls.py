@@ -6,6 +6,7 @@ from twoway.home import views as home_views
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("accounts/", include("twoway.accounts.urls")),
+    path("programs/", include("twoway.programs.urls")),
     path("pairings/", include("twoway.pairing.urls")),
     path("pairings/", include("twoway.relationships.urls")),
     path("notifications/", include("twoway.notifications.urls")),

@@ -17,16 +17,15 @@ from django.utils import timezone
 from twoway.accounts.models import User
 from twoway.demo import org, proposals, spotlight
 from twoway.demo.relationships import PairPlan, PilotWriter, practicalities
+from twoway.matching.rules import default_rules_mapping
 from twoway.pairing.models import Pairing
 from twoway.profiles.models import Gap, Offer, Profile, Skill, SkillStatus, TypicalGiver
 from twoway.profiles.services import skill_propose
 from twoway.programs.models import (
     Cadence,
-    CrossDepartment,
     Participant,
     Program,
     ProgramStatus,
-    Reciprocity,
 )
 from twoway.relationships.services.reminders import reminders_send_due
 
@@ -189,9 +188,8 @@ PILOT = dict(
     cadence_days=Cadence.FORTNIGHTLY,
     pulse_interval_days=28,
     capacity=1,
-    cross_department=CrossDepartment.REQUIRED,
-    min_level_gap=2,
-    reciprocity=Reciprocity.REQUIRED,
+    pilot_size=60,
+    rules={**default_rules_mapping(), "cross_department": "required", "min_level_gap": 2},
 )
 DRAFT = dict(
     name="Reciprocal Mentoring 2027",
@@ -205,8 +203,8 @@ DRAFT = dict(
     cadence_days=Cadence.MONTHLY,
     pulse_interval_days=42,
     capacity=2,
-    cross_department=CrossDepartment.PREFERRED,
-    reciprocity=Reciprocity.PREFERRED,
+    open_enrolment=True,
+    rules={**default_rules_mapping(), "reciprocity": "preferred"},
 )
 
 

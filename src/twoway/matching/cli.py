@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from twoway.matching.candidates import DEFAULT_K
 from twoway.matching.engine import Timer, match
 from twoway.matching.errors import InputError
-from twoway.matching.formats import SCALAR_RULES, parse_rules, read_input
-from twoway.matching.model import CROSS_DEPARTMENT_CHOICES, MODE_CHOICES, RECIPROCITY_CHOICES
+from twoway.matching.formats import parse_rules, read_input
+from twoway.matching.model import MODE_CHOICES
 from twoway.matching.output import (
     candidates_to_csv,
     result_to_csv,
     result_to_json,
     write_atomically,
 )
+from twoway.matching.rules import RULE_SPECS, SCALAR_RULES, RuleSpec
 from twoway.matching.vocabulary import load_default_vocabulary, load_vocabulary_file
 
 EXIT_BAD_INPUT = 2
@@ -52,16 +53,26 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="leave timings out of the output (print them on stderr) for byte-identical runs",
     )
     rules = parser.add_argument_group("rules (override the file's rules)")
-    rules.add_argument("--cross-department", choices=CROSS_DEPARTMENT_CHOICES)
-    rules.add_argument("--exclude-reporting-line", type=int, metavar="LEVELS")
-    rules.add_argument("--min-level-gap", type=int)
-    rules.add_argument("--max-level-gap", type=int)
-    rules.add_argument(
-        "--require-common-language", action=argparse.BooleanOptionalAction, default=None
-    )
-    rules.add_argument("--min-timezone-overlap-hours", type=float, metavar="HOURS")
-    rules.add_argument("--reciprocity", choices=RECIPROCITY_CHOICES)
+    for spec in RULE_SPECS:
+        _add_rule_flag(rules, spec)
     parser.set_defaults(func=run)
+
+
+_FLAG_TYPES = {"integer": int, "number": float}
+
+
+def _add_rule_flag(group, spec: RuleSpec) -> None:
+    """One flag per engine rule, with its help and default from the rule's definition."""
+    flag = "--" + spec.name.replace("_", "-")
+    help_text = f"{spec.help} (default: {spec.default})"
+    if spec.kind == "choice":
+        group.add_argument(flag, choices=spec.choice_values, help=help_text)
+    elif spec.kind == "boolean":
+        group.add_argument(
+            flag, action=argparse.BooleanOptionalAction, default=None, help=help_text
+        )
+    else:
+        group.add_argument(flag, type=_FLAG_TYPES[spec.kind], help=help_text.replace("%", "%%"))
 
 
 def _positive(text: str) -> int:

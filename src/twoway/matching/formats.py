@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twoway.matching.errors import InputError
 from twoway.matching.model import (
-    CROSS_DEPARTMENT_CHOICES,
-    RECIPROCITY_CHOICES,
     Gap,
     MatchInput,
     Offer,
@@ -27,6 +25,7 @@ from twoway.matching.model import (
     Rules,
     Weights,
 )
+from twoway.matching.rules import RULE_SPECS, SCALAR_RULES, RuleSpec
 
 LIST_SEPARATOR = ";"
 CSV_COLUMNS: tuple[str, ...] = (
@@ -133,18 +132,6 @@ def parse_csv(text: str) -> MatchInput:
 # --- rules ----------------------------------------------------------------------------
 
 
-# Rules that hold one value each; the CLI has a flag for every one of them.
-SCALAR_RULES = (
-    "cross_department",
-    "exclude_reporting_line",
-    "min_level_gap",
-    "max_level_gap",
-    "require_common_language",
-    "min_timezone_overlap_hours",
-    "reciprocity",
-)
-
-
 def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None = None) -> Rules:
     """Rules from a JSON-like mapping, on top of `base` (defaults when None)."""
     own = problems is None
@@ -156,40 +143,47 @@ def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None 
     known = {*SCALAR_RULES, "exclude_pairs", "weights"}
     for name in sorted(set(raw) - known):
         problems.add("rules", name, "unknown rule")
-    changes: dict[str, Any] = {}
-    if "cross_department" in raw:
-        changes["cross_department"] = _choice(
-            raw["cross_department"], CROSS_DEPARTMENT_CHOICES, "rules", "cross_department", problems
-        )
-    if "reciprocity" in raw:
-        changes["reciprocity"] = _choice(
-            raw["reciprocity"], RECIPROCITY_CHOICES, "rules", "reciprocity", problems
-        )
-    for name, low, high in (
-        ("exclude_reporting_line", 0, 50),
-        ("min_level_gap", 0, 9),
-        ("max_level_gap", 0, 9),
-    ):
-        if name in raw and not (name == "max_level_gap" and raw[name] is None):
-            changes[name] = _integer(raw[name], low, high, "rules", name, problems)
-    if "require_common_language" in raw:
-        value = raw["require_common_language"]
-        if isinstance(value, bool):
-            changes["require_common_language"] = value
-        else:
-            problems.add("rules", "require_common_language", "must be true or false")
-    if "min_timezone_overlap_hours" in raw:
-        changes["min_timezone_overlap_hours"] = _number(
-            raw["min_timezone_overlap_hours"], 0, 8, "rules", "min_timezone_overlap_hours", problems
-        )
+    changes: dict[str, Any] = {
+        spec.name: _rule_value(spec, raw[spec.name], problems)
+        for spec in RULE_SPECS
+        if spec.name in raw
+    }
     if "exclude_pairs" in raw:
         changes["exclude_pairs"] = _exclude_pairs(raw["exclude_pairs"], problems)
     if "weights" in raw:
         changes["weights"] = _weights(raw["weights"], rules.weights, problems)
+    changes = {name: value for name, value in changes.items() if value is not _INVALID}
+    rules = replace(rules, **changes)
+    if rules.max_level_gap is not None and rules.max_level_gap < rules.min_level_gap:
+        problems.add(
+            "rules",
+            "max_level_gap",
+            f"must be at least min_level_gap ({rules.min_level_gap}), got {rules.max_level_gap}",
+        )
     if own and problems.messages:
         raise InputError(problems.messages)
-    changes = {name: value for name, value in changes.items() if value is not None}
-    return replace(rules, **changes)
+    return rules
+
+
+_INVALID = object()
+
+
+def _rule_value(spec: RuleSpec, value: Any, problems: _Problems) -> Any:
+    """One rule's value checked against its definition, or _INVALID (a problem is added)."""
+    if value is None and spec.optional:
+        return None
+    if spec.kind == "choice":
+        checked = _choice(value, spec.choice_values, "rules", spec.name, problems)
+    elif spec.kind == "boolean":
+        checked = value if isinstance(value, bool) else None
+        if checked is None:
+            problems.add("rules", spec.name, "must be true or false")
+    elif spec.kind == "integer":
+        low, high = int(spec.minimum or 0), int(spec.maximum or 0)
+        checked = _integer(value, low, high, "rules", spec.name, problems)
+    else:
+        checked = _number(value, spec.minimum, spec.maximum, "rules", spec.name, problems)
+    return _INVALID if checked is None else checked
 
 
 def _exclude_pairs(raw: Any, problems: _Problems) -> tuple[tuple[str, str], ...] | None:

@@ -13,8 +13,6 @@ CrossDepartment = Literal["required", "preferred", "ignore"]
 Reciprocity = Literal["required", "preferred"]
 Mode = Literal["optimal", "participation", "stable"]
 
-CROSS_DEPARTMENT_CHOICES: tuple[str, ...] = ("required", "preferred", "ignore")
-RECIPROCITY_CHOICES: tuple[str, ...] = ("required", "preferred")
 MODE_CHOICES: tuple[str, ...] = ("optimal", "participation", "stable")
 
 

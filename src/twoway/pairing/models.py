@@ -63,6 +63,11 @@ class Pairing(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="When both had accepted.")
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while a coordinator has paused an active pairing: no flags, no reminders.",
+    )
 
     class Meta:
         ordering = ["-proposed_at"]

@@ -7,6 +7,9 @@ from django.db import models
 from django.utils import timezone
 
 from twoway.core.models import between, one_of
+from twoway.matching import Rules
+from twoway.matching.formats import parse_rules
+from twoway.matching.rules import default_rules_mapping
 
 
 class ProgramStatus(models.TextChoices):
@@ -14,17 +17,6 @@ class ProgramStatus(models.TextChoices):
     ENROLLING = "enrolling", "Enrolling"
     RUNNING = "running", "Running"
     CLOSED = "closed", "Closed"
-
-
-class CrossDepartment(models.TextChoices):
-    REQUIRED = "required", "Required: partners come from different departments"
-    PREFERRED = "preferred", "Preferred: a bonus for different departments"
-    IGNORE = "ignore", "Ignore department"
-
-
-class Reciprocity(models.TextChoices):
-    REQUIRED = "required", "Required: each partner can teach the other something they want"
-    PREFERRED = "preferred", "Preferred: one-way pairs score far lower"
 
 
 class Cadence(models.IntegerChoices):
@@ -59,19 +51,43 @@ class Program(models.Model):
         default=1, help_text="The most live pairings one participant may have."
     )
 
-    # Matching rules, handed to twoway.matching when pairs are proposed.
-    cross_department = models.CharField(
-        max_length=10, choices=CrossDepartment.choices, default=CrossDepartment.REQUIRED
+    pilot_size = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many people the pilot takes (pilots only)."
     )
-    exclude_reporting_line = models.PositiveSmallIntegerField(
-        default=2, help_text="Levels up and down the manager chain that may not be paired."
+    open_enrolment = models.BooleanField(
+        default=False,
+        help_text="Anyone in the organisation may apply; coordinators approve or decline.",
     )
-    min_level_gap = models.PositiveSmallIntegerField(default=0)
-    max_level_gap = models.PositiveSmallIntegerField(null=True, blank=True)
-    require_common_language = models.BooleanField(default=True)
-    min_timezone_overlap_hours = models.PositiveSmallIntegerField(default=2)
-    reciprocity = models.CharField(
-        max_length=10, choices=Reciprocity.choices, default=Reciprocity.REQUIRED
+    self_match = models.BooleanField(
+        default=False,
+        help_text="Participants rank their best suggestions before the coordinator runs "
+        "the stable matching on those rankings.",
+    )
+    # The matching rules as the engine defines them (twoway.matching.rules): one JSON
+    # object, so a rule added to the engine needs no column here.
+    rules = models.JSONField(default=default_rules_mapping)
+
+    # When a pairing is flagged on the health dashboard.
+    stalled_after_days = models.PositiveSmallIntegerField(
+        default=28, help_text="A pair is stalled after this many days without a conversation."
+    )
+    one_way_below_balance = models.FloatField(
+        default=0.5,
+        help_text="A pair is one-way when, after 3 exchanges, the smaller direction's value "
+        "is under this share of the larger one's (0 to 1).",
+    )
+    at_risk_rating_at_most = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="A pair is at risk when a partner's latest pulse rates anything this low "
+        "or lower (1 to 5).",
+    )
+    rolled_out_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rollouts",
+        help_text="The pilot this program scales up.",
     )
 
     coordinators = models.ManyToManyField(
@@ -96,21 +112,24 @@ class Program(models.Model):
             ),
             between("capacity", 1, 10, name="program_capacity_1_to_10"),
             between("pulse_interval_days", 7, 365, name="program_pulse_interval_sane"),
-            between("exclude_reporting_line", 0, 10, name="program_reporting_line_0_to_10"),
-            between("min_timezone_overlap_hours", 0, 8, name="program_timezone_overlap_0_to_8"),
             models.CheckConstraint(
-                condition=models.Q(max_level_gap__isnull=True)
-                | models.Q(max_level_gap__gte=models.F("min_level_gap")),
-                name="program_level_gap_range",
+                condition=models.Q(pilot_size__isnull=True)
+                | models.Q(is_pilot=True, pilot_size__gte=2, pilot_size__lte=10000),
+                name="program_pilot_size_for_pilots_2_to_10000",
             ),
+            between("stalled_after_days", 7, 365, name="program_stalled_after_sane"),
+            between("one_way_below_balance", 0, 1, name="program_one_way_balance_0_to_1"),
+            between("at_risk_rating_at_most", 1, 5, name="program_at_risk_rating_1_to_5"),
             one_of("status", ProgramStatus, name="program_status_valid"),
             one_of("cadence_days", Cadence, name="program_cadence_valid"),
-            one_of("cross_department", CrossDepartment, name="program_cross_department_valid"),
-            one_of("reciprocity", Reciprocity, name="program_reciprocity_valid"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def matching_rules(self) -> Rules:
+        """The engine's rules for this program (engine defaults for any rule not stored)."""
+        return parse_rules(self.rules)
 
 
 class MeetingMode(models.TextChoices):
@@ -174,3 +193,46 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.program}"
+
+
+class AuditAction(models.TextChoices):
+    COORDINATOR_ADDED = "coordinator_added", "Coordinator added"
+    COORDINATOR_REMOVED = "coordinator_removed", "Coordinator removed"
+    SPONSOR_ADDED = "sponsor_added", "Sponsor added"
+    SPONSOR_REMOVED = "sponsor_removed", "Sponsor removed"
+    EXIT_REASON_VIEWED = "exit_reason_viewed", "Exit reason read"
+    PULSE_VIEWED = "pulse_viewed", "Pulses read"
+
+
+class AuditEvent(models.Model):
+    """Who did something sensitive in a program, and when: granting a role, reading a
+    confidential reason. Rows are only ever added (services never update them)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=24, choices=AuditAction.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person the action concerns.",
+    )
+    # A pairing id, not a foreign key: pairing depends on programs, not the reverse.
+    pairing_id = models.PositiveBigIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["program", "-created_at"])]
+        constraints = [one_of("action", AuditAction, name="auditevent_action_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} in {self.program_id} at {self.created_at}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from twoway.matching.rules import RULE_SPECS
 from twoway.pairing.models import LIVE_STATUSES, Pairing, PairingStatus
 from twoway.programs.models import Participant, ParticipantStatus, Program
 
@@ -46,3 +47,21 @@ def programs_with_counts(programs: list[Program]) -> list[Program]:
         program.completed_pairing_count = counts[PairingStatus.COMPLETED]
         program.exit_count = counts[PairingStatus.EXITED]
     return programs
+
+
+def rules_in_words(program: Program) -> list[dict[str, str]]:
+    """Each matching rule of the program as label, value and help, in plain words."""
+    rules = program.matching_rules()
+    described = []
+    for spec in RULE_SPECS:
+        value = getattr(rules, spec.name)
+        if spec.kind == "choice":
+            words = dict(spec.choices)[value]
+        elif spec.kind == "boolean":
+            words = "Yes" if value else "No"
+        elif value is None:
+            words = "No limit"
+        else:
+            words = f"{value:g}"
+        described.append({"label": spec.label, "value": words, "help": spec.help})
+    return described
