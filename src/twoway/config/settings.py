@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "twoway.pairing",
     "twoway.relationships",
     "twoway.notifications",
+    "twoway.insights",
     "twoway.home",
     "twoway.demo",
 ]

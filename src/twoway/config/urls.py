@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("accounts/", include("twoway.accounts.urls")),
     path("programs/", include("twoway.programs.urls")),
+    path("programs/", include("twoway.insights.urls")),
     path("pairings/", include("twoway.pairing.urls")),
     path("pairings/", include("twoway.relationships.urls")),
     path("notifications/", include("twoway.notifications.urls")),
