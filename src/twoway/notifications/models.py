@@ -27,6 +27,16 @@ class NotificationKind(models.TextChoices):
     EXIT_REQUESTED = "exit_requested", "A pairing in your program was closed"
     REMATCH_REQUESTED = "rematch_requested", "Someone would like a new partner"
     ENDORSED = "endorsed", "Your partner endorsed you"
+    ROLE_GRANTED = "role_granted", "You were given a role in a program"
+    APPLICATION_RECEIVED = "application_received", "Someone applied to join a program"
+    APPLICATION_DECIDED = "application_decided", "Your application was decided"
+    PROFILE_REMINDER = "profile_reminder", "Please complete your profile"
+    IMPORT_FINISHED = "import_finished", "A participant import finished"
+    MATCHING_RUN_FINISHED = "matching_run_finished", "A matching run finished"
+    SUGGESTIONS_READY = "suggestions_ready", "Rank your suggested partners"
+    COORDINATOR_NUDGE = "coordinator_nudge", "A note from your coordinator"
+    PAIRING_PAUSED = "pairing_paused", "A pairing was paused or resumed"
+    FLAGS_DIGEST = "flags_digest", "New flags in your programs"
 
 
 class Notification(models.Model):
