@@ -26,4 +26,7 @@ def invitations_of(program: Program) -> QuerySet[Invitation]:
 
 
 def account_exists_for(email: str) -> bool:
-    return User.objects.filter(email__iexact=email).exists()
+    """Whether the address can sign in already. An account made by a participant
+    import has no password until its invitation is accepted, so it does not count."""
+    user = User.objects.filter(email__iexact=email).first()
+    return user is not None and user.has_usable_password()

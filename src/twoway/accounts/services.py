@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -70,13 +70,76 @@ def _refuse_if_already_in(program: Program, email: str, role: str) -> None:
 
 
 def _send_invitation(invitation: Invitation, accept_url: str) -> None:
-    context = {"invitation": invitation, "accept_url": accept_url}
     send_mail(
-        subject=f"You are invited to {invitation.program.name} on Twoway",
-        message=render_to_string("accounts/email/invitation.txt", context),
+        subject=_invitation_subject(invitation),
+        message=_invitation_body(invitation, accept_url),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],
     )
+
+
+def _invitation_subject(invitation: Invitation) -> str:
+    return f"You are invited to {invitation.program.name} on Twoway"
+
+
+def _invitation_body(invitation: Invitation, accept_url: str) -> str:
+    context = {"invitation": invitation, "accept_url": accept_url}
+    return render_to_string("accounts/email/invitation.txt", context)
+
+
+def invitations_create_many(
+    *,
+    program: Program,
+    people: list[tuple[str, str]],
+    role: str,
+    invited_by: User | None,
+) -> list[tuple[Invitation, str]]:
+    """Invite many people at once: (invitation, token) for each (email, full_name).
+
+    The caller has already checked the addresses and who is in the program, and
+    runs this inside its own transaction; it sends the e-mails with
+    `invitations_send` when it chooses (before its commit for a short list, so a
+    refused mail undoes them all; after it for a large import). Open invitations
+    for the same people and role are replaced, as `invitation_create` does.
+    """
+    if role not in InvitationRole.values:
+        raise InvitationError(f"role: '{role}' is not one of {', '.join(InvitationRole.values)}")
+    created: list[tuple[Invitation, str]] = []
+    for email, full_name in people:
+        invitation = Invitation(
+            program=program,
+            email=email.strip().lower(),
+            full_name=full_name.strip(),
+            role=role,
+            invited_by=invited_by,
+        )
+        created.append((invitation, invitation.set_new_token()))
+    emails = [invitation.email for invitation, _ in created]
+    for start in range(0, len(emails), _IN_CHUNK):
+        Invitation.objects.usable().filter(
+            program=program, role=role, email__in=emails[start : start + _IN_CHUNK]
+        ).delete()
+    Invitation.objects.bulk_create([invitation for invitation, _ in created], batch_size=500)
+    return created
+
+
+# Long `IN (...)` lists are split: SQLite refuses more than a few thousand parameters.
+_IN_CHUNK = 500
+
+
+def invitations_send(invitations: list[tuple[Invitation, str]], *, accept_url_for) -> None:
+    """E-mail each invitation's link over one connection to the mail server."""
+    messages = [
+        EmailMessage(
+            subject=_invitation_subject(invitation),
+            body=_invitation_body(invitation, accept_url_for(token)),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[invitation.email],
+        )
+        for invitation, token in invitations
+    ]
+    if messages:
+        get_connection().send_messages(messages)
 
 
 def invitation_for_token(token: str) -> Invitation:
@@ -105,12 +168,16 @@ def invitation_accept(
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise InvitationError("This invitation has already been used. Sign in instead.")
-        if user is None and User.objects.filter(email__iexact=invitation.email).exists():
+        existing = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None and existing is not None and existing.has_usable_password():
             raise InvitationError(
                 f"An account for {invitation.email} already exists. "
                 "Sign in, then open the link again."
             )
-        if user is None:
+        if user is None and existing is not None:
+            # An account made by a participant import, waiting for its first password.
+            user = _first_password(existing, password=password, full_name=full_name)
+        elif user is None:
             user = User.objects.create_user(
                 email=invitation.email, password=password, full_name=full_name.strip()
             )
@@ -122,6 +189,13 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def _first_password(user: User, *, password: str, full_name: str) -> User:
+    user.set_password(password)
+    user.full_name = full_name.strip() or user.full_name
+    user.save(update_fields=["password", "full_name"])
     return user
 
 

@@ -69,7 +69,14 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if has_account:
         context = {"invitation": invitation, "sign_in_first": True}
         return render(request, "accounts/accept_invitation.html", context)
-    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = None
+    if user is None:
+        # The name is filled in when the coordinator (or an import) gave one.
+        form = AcceptInvitationForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"full_name": invitation.full_name},
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             user = services.invitation_accept(

@@ -236,3 +236,59 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} in {self.program_id} at {self.created_at}"
+
+
+# --- Enrolment: CSV imports -------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", "Checking the rows"
+    INVALID = "invalid", "Problems found"
+    READY = "ready", "Ready to import"
+    SAVING = "saving", "Saving"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed: nothing was saved"
+
+
+class ImportBatch(models.Model):
+    """One uploaded HRIS export: checked in the background, then saved whole or not at all.
+
+    The CSV text is kept so the check and the save read exactly what was uploaded.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="import_batches")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    csv_text = models.TextField()
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_saved = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "column": "email", "message": "..."}], in file order.
+    problems = models.JSONField(default=list, blank=True)
+    # {"new_accounts": N, "existing_accounts": M, "error": "..."}
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            one_of("status", ImportStatus, name="importbatch_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(rows_checked__lte=models.F("rows_total"))
+                & models.Q(rows_saved__lte=models.F("rows_total")),
+                name="importbatch_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.program_id} ({self.status})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (ImportStatus.VALIDATING, ImportStatus.SAVING)
