@@ -352,7 +352,9 @@ def import_check(program: Program, text: str, *, progress=None) -> Checked:
     first_row: dict[str, int] = {}
     for index, (row, cells) in enumerate(rows, start=1):
         if _check_shape(row, cells, names, checked):
-            values = {name: cell.strip() for name, cell in zip(names, cells) if name}
+            # Not strict: empty cells past the header were allowed by the shape check.
+            pairs = zip(names, cells, strict=False)
+            values = {name: cell.strip() for name, cell in pairs if name}
             person = _person_from(row, values, checked)
             if person is not None and person.email in first_row:
                 checked.problem(
