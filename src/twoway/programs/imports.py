@@ -13,11 +13,13 @@ import csv
 import io
 import logging
 import re
+import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -459,6 +461,7 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
     New people get an account without a password and an invitation to set one;
     the invitation e-mails go out only after the commit.
     """
+    started = time.perf_counter()
     try:
         with transaction.atomic():
             checked = import_check(batch.program, batch.csv_text)
@@ -477,7 +480,16 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
         logger.exception("import %s failed; its transaction was rolled back", batch.pk)
         _record_failure(batch, error)
         return batch
+    saved_in = time.perf_counter() - started
     invitations_send(invitations, accept_url_for=invitation_link)
+    logger.info(
+        "import %s: %d people saved in %.1f s, %d invitations e-mailed in %.1f s",
+        batch.pk,
+        batch.rows_saved,
+        saved_in,
+        len(invitations),
+        time.perf_counter() - started - saved_in,
+    )
     _tell_the_uploader(batch)
     return batch
 
@@ -513,7 +525,7 @@ def _save(batch: ImportBatch, checked: Checked) -> list:
                 email=person.email,
                 full_name=person.full_name,
                 timezone=person.timezone,
-                password=make_password(None),
+                password=_unusable_password(),
             )
             for person in new_people
         ],
@@ -535,6 +547,12 @@ def _save(batch: ImportBatch, checked: Checked) -> list:
         role=InvitationRole.PARTICIPANT,
         invited_by=batch.uploaded_by,
     )
+
+
+def _unusable_password() -> str:
+    """What `make_password(None)` stores (the prefix marks it unusable), with one call
+    to the system's randomness instead of forty."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _profile_for(person: Person, user_ids: dict[str, int]) -> Profile:
