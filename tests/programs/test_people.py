@@ -10,11 +10,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ParticipantFactory, ProfileFactory, UserFactory
+from tests.factories import ParticipantFactory, ProfileFactory, UserFactory, pairing_of
 from tests.permissions import response_as
 from twoway.accounts.models import Invitation
 from twoway.core.errors import ActionError
 from twoway.notifications.models import Notification, NotificationKind
+from twoway.pairing.models import PairingStatus
 from twoway.programs.enrolment import (
     addresses_parse,
     enrolment_invite_list,
@@ -78,7 +79,8 @@ def test_the_list_shows_each_participant_with_profile_and_pairing_state(client, 
     response = client.get(people_url())
     assert names_on(response) == ["Alice Example", "Bob Example", "Charlie Example"]
     rows = {p.user.email: p for p in response.context["page"].object_list}
-    assert rows["alice@example.org"].paired and not rows["charlie@example.org"].paired
+    assert rows["alice@example.org"].pairing_status == "active"
+    assert rows["charlie@example.org"].pairing_status is None
     text = response.content.decode()
     assert "charlie@example.org" in text and "Sales" in text
     assert "Remind the 2 people who have not completed their profile" in text
@@ -267,3 +269,13 @@ def test_with_everyone_done_there_is_nobody_to_remind(client, cast):
     client.force_login(cast.dana)
     response = client.post(reverse("programs:people-remind", args=["river"]), follow=True)
     assert "nobody to remind" in response.content.decode()
+
+
+def test_a_proposed_pairing_shows_as_proposed_not_as_paired(client, cast):
+    dora = ParticipantFactory(program=cast.river, user=ProfileFactory().user)
+    pairing_of(cast.charlie_p, dora, status=PairingStatus.PROPOSED, started_at=None)
+    client.force_login(cast.dana)
+    response = client.get(people_url(q="charlie"))
+    assert response.context["page"].object_list[0].pairing_status == PairingStatus.PROPOSED
+    assert '<span class="badge warn">Proposed</span>' in response.content.decode()
+    assert names_on(client.get(people_url(show="unpaired"))) == []

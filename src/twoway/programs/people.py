@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from twoway.core.errors import NotFound
-from twoway.pairing.models import OPEN_STATUSES, Pairing
+from twoway.pairing.models import LIVE_STATUSES, OPEN_STATUSES, Pairing
 from twoway.programs.models import ImportBatch, Participant, ParticipantStatus, Program
 
 PAGE_SIZE = 50
@@ -20,28 +31,41 @@ PEOPLE_FILTERS = (
 )
 
 
-def _open_pairing_of(outer: str = "pk") -> Exists:
-    """Whether the participant is in a proposed, accepted or active pairing."""
-    return Exists(
-        Pairing.objects.filter(status__in=OPEN_STATUSES).filter(
-            Q(participant_a=OuterRef(outer)) | Q(participant_b=OuterRef(outer))
-        )
+def _open_pairings() -> QuerySet:
+    """The participant's proposed, accepted or active pairings (at most `capacity`)."""
+    return Pairing.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(participant_a=OuterRef("pk")) | Q(participant_b=OuterRef("pk"))
     )
 
 
+def _open_pairing_of() -> Exists:
+    return Exists(_open_pairings())
+
+
+# Live before proposed: someone in an active pairing and a new proposal shows as paired.
+_LIVE_FIRST = Case(
+    When(status__in=LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
 def people_of(program: Program, *, show: str = "all", search: str = "") -> QuerySet:
-    """The program's participants with their user and profile, and whether paired."""
+    """The program's participants with their user and profile, and the status of their
+    open pairing (`pairing_status`: None when unpaired; a live one before a proposal)."""
     enrolled = Q(status=ParticipantStatus.ENROLLED)
     people = (
         Participant.objects.filter(program=program)
         .select_related("user", "user__profile")
-        .annotate(paired=_open_pairing_of())
+        .annotate(
+            pairing_status=Subquery(
+                _open_pairings().order_by(_LIVE_FIRST, "pk").values("status")[:1]
+            )
+        )
         .order_by("user__full_name", "pk")
     )
     if show == "incomplete":
         people = people.filter(enrolled, profile_completed_at__isnull=True)
     elif show == "unpaired":
-        people = people.filter(enrolled, paired=False)
+        people = people.filter(enrolled, pairing_status__isnull=True)
     elif show == "withdrawn":
         people = people.filter(status=ParticipantStatus.WITHDRAWN)
     search = search.strip()
