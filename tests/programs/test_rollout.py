@@ -49,7 +49,9 @@ def test_a_rollout_copies_settings_team_and_participants_but_not_pairings(cast, 
     assert [(o.skill.name, o.proficiency, o.business_value) for o in alice.offers.all()] == [
         (other.name, 4, "$")
     ]
-    assert [(g.skill.name, g.priority, g.note) for g in alice.gaps.all()] == [(skill.name, 5, "soon")]
+    assert [(g.skill.name, g.priority, g.note) for g in alice.gaps.all()] == [
+        (skill.name, 5, "soon")
+    ]
     assert program.participants.count() == 3
     assert not Pairing.objects.filter(program=program).exists()
     assert Pairing.objects.filter(program=pilot).count() == 1

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ParticipantFactory, pairing_of
+from tests.factories import pairing_of
 from tests.programs.helpers import assert_only_coordinators_may_open, setup_post_data
 from twoway.core.errors import ActionError, NotFound
 from twoway.matching.rules import RULE_SPECS

@@ -46,9 +46,7 @@ def test_granting_a_role_someone_already_has_is_refused(cast):
 
 def test_the_last_coordinator_cannot_be_removed(cast):
     with pytest.raises(ActionError, match="at least one coordinator"):
-        program_role_revoke(
-            program=cast.river, by=cast.dana, user=cast.dana, role=Role.COORDINATOR
-        )
+        program_role_revoke(program=cast.river, by=cast.dana, user=cast.dana, role=Role.COORDINATOR)
     assert cast.river.coordinators.filter(pk=cast.dana.pk).exists()
     assert not AuditEvent.objects.exists()
 
@@ -122,9 +120,7 @@ def test_the_team_page_runs_a_fixed_number_of_queries_however_long_the_log(
     with django_assert_num_queries(TEAM_QUERIES):
         client.get(team_url(cast.river))
     for _ in range(5):
-        program_role_grant(
-            program=cast.river, by=cast.dana, user=UserFactory(), role=Role.SPONSOR
-        )
+        program_role_grant(program=cast.river, by=cast.dana, user=UserFactory(), role=Role.SPONSOR)
     with django_assert_num_queries(TEAM_QUERIES):
         client.get(team_url(cast.river))
 

@@ -6,9 +6,7 @@ from twoway.programs.setup_services import ROLE_FIELD, Role, program_roles_set
 
 
 class ProgramAdminForm(forms.ModelForm):
-    class Meta:
-        model = Program
-        fields = "__all__"
+    """The admin's program form (ModelAdmin supplies the model and fields)."""
 
     def clean_coordinators(self):
         coordinators = self.cleaned_data["coordinators"]

@@ -95,8 +95,7 @@ def application_approve_view(
     else:
         messages.success(
             request,
-            f"{application.user.full_name} is enrolled. We asked them to complete their "
-            "profile.",
+            f"{application.user.full_name} is enrolled. We asked them to complete their profile.",
         )
     return redirect("programs:applications", slug=program.slug)
 

@@ -133,16 +133,16 @@ class Program(models.Model):
                 ),
                 name="program_pilot_size_for_pilots_2_to_10000",
             ),
-            between(
-                "stalled_after_days", *STALLED_AFTER_RANGE, name="program_stalled_after_sane"
-            ),
+            between("stalled_after_days", *STALLED_AFTER_RANGE, name="program_stalled_after_sane"),
             between(
                 "one_way_below_balance",
                 *ONE_WAY_BALANCE_RANGE,
                 name="program_one_way_balance_0_to_1",
             ),
             between(
-                "at_risk_rating_at_most", *AT_RISK_RATING_RANGE, name="program_at_risk_rating_1_to_5"
+                "at_risk_rating_at_most",
+                *AT_RISK_RATING_RANGE,
+                name="program_at_risk_rating_1_to_5",
             ),
             one_of("status", ProgramStatus, name="program_status_valid"),
             one_of("cadence_days", Cadence, name="program_cadence_valid"),

@@ -132,7 +132,9 @@ def _engine_problem(message: str) -> ActionError:
     return ActionError(text[:1].upper() + text[1:] + ".", field=match["name"])
 
 
-def program_problems(values: dict[str, Any], *, program: Program | None = None) -> list[ActionError]:
+def program_problems(
+    values: dict[str, Any], *, program: Program | None = None
+) -> list[ActionError]:
     """Every reason the program `values` (after the change) cannot be saved."""
     problems = []
     if not str(values.get("name") or "").strip():
@@ -208,9 +210,7 @@ def unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "program"
     if base in RESERVED_SLUGS:
         base = f"{base}-program"
-    taken = set(
-        Program.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
+    taken = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

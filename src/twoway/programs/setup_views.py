@@ -96,9 +96,7 @@ def team(request: HttpRequest, program: Program) -> HttpResponse:
         email, role = form.cleaned_data["email"], form.cleaned_data["role"]
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            form.add_error(
-                "email", f"No account uses {email}. Invite them, or check the address."
-            )
+            form.add_error("email", f"No account uses {email}. Invite them, or check the address.")
         else:
             try:
                 program_role_grant(program=program, by=request.user, user=user, role=role)
