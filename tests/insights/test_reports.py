@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 def test_the_smallest_reported_group_is_five_people():
     assert MIN_GROUP == 5
     assert suppress(4, people=4).withheld
-    assert str(suppress(4, people=4)) == "fewer than 5" == FEWER_THAN
+    assert str(suppress(4, people=4)) == "fewer than 5 people" == FEWER_THAN
     assert suppress(7, people=5) == Figure(7)
 
 

@@ -1,7 +1,7 @@
 """A program's report for its coordinators and sponsors: aggregates only.
 
 The privacy rule of every report lives here, once: a figure that describes fewer than
-MIN_GROUP people is withheld (shown as "fewer than 5", never as a number), and a chart
+MIN_GROUP people is withheld (shown as "fewer than 5 people", never as a number), and a chart
 whose whole population is under MIN_GROUP says there are too few people to report. No
 names and no free text (notes, comments, reasons) ever reach a report; the pairing list
 for coordinators (`pairing_list_rows`) carries names but no private content either.
@@ -43,7 +43,9 @@ from twoway.relationships.models import Conversation, ConversationStatus, Exchan
 # --- The privacy rule -----------------------------------------------------------------
 
 MIN_GROUP = 5
-FEWER_THAN = f"fewer than {MIN_GROUP}"
+# What a withheld figure reads as. It names people because the figure itself may be a
+# sum or a mean: "fewer than 5" alone would read as a value under 5.
+FEWER_THAN = f"fewer than {MIN_GROUP} people"
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def report_funnel(program: Program) -> Funnel:
         [_bar(step.label, step.people) for step in steps],
         title="Participation funnel",
         description="People at each step, from invitation to an active pairing. "
-        f"Steps with {FEWER_THAN} people are not counted.",
+        f"Steps with fewer than {MIN_GROUP} people are not counted.",
         css_class="bar-funnel",
     )
     return Funnel(too_few=too_few(entered), steps=steps, chart=chart)
@@ -360,7 +362,7 @@ def report_value_flows(program: Program) -> ValueFlows:
             ],
             title="Value by direction, month by month",
             description="The monthly sum of learners' value ratings, senior to junior and "
-            f"junior to senior. Months where a direction involved {FEWER_THAN} people "
+            f"junior to senior. Months where a direction involved fewer than {MIN_GROUP} people "
             "leave a gap.",
         ),
     )
@@ -547,7 +549,7 @@ def report_pulses(program: Program) -> PulseTrends:
             series,
             title="Pulse trends",
             description="The monthly mean of each pulse rating, from 1 (low) to 5 (high). "
-            f"Months with {FEWER_THAN} respondents leave a gap.",
+            f"Months with fewer than {MIN_GROUP} respondents leave a gap.",
             top=5,
             intervals=5,
         ),
