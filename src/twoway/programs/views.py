@@ -15,6 +15,7 @@ PROGRAM_TABS = (
     ("setup", "Setup", "programs:setup", Access.COORDINATE),
     ("team", "Team", "programs:team", Access.COORDINATE),
     ("applications", "Applications", "programs:applications", Access.COORDINATE),
+    ("reports", "Reports", "insights:reports", Access.REPORT),
 )
 
 
