@@ -193,9 +193,9 @@ def test_a_due_pulse_and_a_conversation_to_log_are_on_the_list(client, cast):
     assert "Log what you learned from Bob" not in titles
 
 
-HOME_QUERIES_PARTICIPANT = 11  # session, user, participations, coordinated, sponsored,
+HOME_QUERIES_PARTICIPANT = 12  # session, user, participations, coordinated, sponsored,
 # pairings with counts, next conversations, latest agreements, pulses due, conversations to
-# log, the navigation (unread count, has a journal)
+# log, programs one can join, the navigation (unread count, has a journal)
 
 
 def test_the_participant_home_page_runs_a_fixed_number_of_queries(
@@ -216,3 +216,13 @@ def test_coordinators_see_the_skills_participants_proposed(client, cast):
     for who in (cast.alice, cast.erin):  # a participant; another program's coordinator
         client.force_login(who)
         assert "Grant writing" not in client.get("/").content.decode()
+
+
+def test_programs_one_can_join_add_no_query_however_many_there_are(
+    client, cast, django_assert_num_queries
+):
+    ProgramFactory.create_batch(3, open_enrolment=True)
+    client.force_login(cast.alice)
+    with django_assert_num_queries(HOME_QUERIES_PARTICIPANT):
+        response = client.get("/")
+    assert len(response.context["joinable"]) == 3

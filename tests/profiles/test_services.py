@@ -361,3 +361,26 @@ def test_about_you_completes_every_program_it_finishes(cast):
     one.refresh_from_db()
     two.refresh_from_db()
     assert one.profile_completed_at and two.profile_completed_at
+
+
+def test_a_skill_on_the_offers_list_cannot_also_be_a_gap(cast):
+    services.offers_save(participant=cast.bob_p, user=cast.bob, rows=[SkillRow("SQL", 4)])
+    with pytest.raises(RowsInvalid) as error:
+        services.gaps_save(
+            participant=cast.bob_p,
+            user=cast.bob,
+            rows=[SkillRow("Budgeting", 3), SkillRow("sql", 5)],
+        )
+    assert [(e.row, e.field) for e in error.value.errors] == [(2, "skill")]
+    assert error.value.errors[0].message == "Row 2: you already offer SQL: keep it on one list."
+    assert not cast.bob_p.gaps.exists()
+
+
+def test_a_gap_cannot_be_offered_too(cast):
+    services.gaps_save(participant=cast.bob_p, user=cast.bob, rows=[SkillRow("Budgeting", 3)])
+    with pytest.raises(RowsInvalid) as error:
+        services.offers_save(participant=cast.bob_p, user=cast.bob, rows=[SkillRow("Budgeting", 4)])
+    assert error.value.errors[0].beside_the_field == (
+        "Budgeting is also on your list of things to learn: keep it on one list."
+    )
+    assert not cast.bob_p.offers.exists()

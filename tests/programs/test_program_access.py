@@ -35,5 +35,5 @@ def test_a_sponsor_sees_the_overview_but_only_the_tabs_for_sponsors(client, cast
     client.force_login(cast.sam)
     response = overview(client, cast.river)
     assert response.status_code == 200
-    assert [tab["key"] for tab in response.context["tabs"]] == ["overview"]
+    assert [tab["key"] for tab in response.context["tabs"]] == ["overview", "reports"]
     assert response.context["coordinates"] is False

@@ -119,3 +119,159 @@ def line_chart(series: list[Series], *, title: str, description: str) -> LineCha
         top=TOP,
         bottom_edge=HEIGHT - BOTTOM,
     )
+
+
+# --- Month charts: one point per calendar month, straight segments --------------------
+#
+# Monthly figures (means, totals) are not levels that hold until the next reading, so
+# they are joined by straight lines. A month without a figure (nothing happened, or the
+# figure is withheld) breaks the line rather than being drawn as zero.
+
+
+@dataclass(frozen=True)
+class MonthSeries:
+    label: str
+    css_class: str
+    points: list[tuple[date, float | None]]  # (first day of the month, value or None)
+
+
+def _month_x_ticks(months: list[date], x) -> list[tuple[float, str, str]]:
+    """Up to six month labels, spread evenly, the ends anchored inside the chart."""
+    if len(months) == 1:
+        return [(round(x(months[0]), 1), f"{months[0]:%b %Y}", "middle")]
+    picks = list(dict.fromkeys(round(i * (len(months) - 1) / 5) for i in range(6)))
+    ticks = []
+    for index, pick in enumerate(picks):
+        anchor = "start" if index == 0 else "end" if index == len(picks) - 1 else "middle"
+        ticks.append((round(x(months[pick]), 1), f"{months[pick]:%b %Y}", anchor))
+    return ticks
+
+
+def _month_path(
+    points: list[tuple[date, float | None]], x, y
+) -> tuple[str, list[tuple[float, float]]]:
+    commands, dots, pen_down = [], [], False
+    for month, value in points:
+        if value is None:
+            pen_down = False
+            continue
+        px, py = round(x(month), 1), round(y(value), 1)
+        commands.append(f"{'L' if pen_down else 'M'}{px} {py}")
+        dots.append((px, py))
+        pen_down = True
+    return " ".join(commands), dots
+
+
+def month_line_chart(
+    series: list[MonthSeries],
+    *,
+    title: str,
+    description: str,
+    top: float | None = None,
+    intervals: int = 4,
+) -> LineChart:
+    """Monthly values on shared axes; `top` fixes the value axis (a 1–5 rating, say)."""
+    months = sorted({month for s in series for month, _ in s.points})
+    if not months:
+        months = [date.today().replace(day=1)]
+    largest = top or max((v for s in series for _, v in s.points if v is not None), default=0)
+    ticks = value_ticks(largest, intervals=intervals)
+    first, last = months[0], months[-1]
+    if first == last:  # a single month sits in the middle of the chart
+        usable = WIDTH - LEFT - RIGHT
+        x = lambda day: LEFT + usable / 2  # noqa: E731
+    else:
+        x = _x_scale(first, last)
+    y = _y_scale(ticks[-1])
+    drawn = []
+    for s in series:
+        path, dots = _month_path(s.points, x, y)
+        drawn.append(DrawnSeries(s.label, s.css_class, path, dots))
+    return LineChart(
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=HEIGHT,
+        series=drawn,
+        x_ticks=_month_x_ticks(months, x),
+        y_ticks=[(round(y(value), 1), f"{value:g}") for value in ticks],
+        left=LEFT,
+        right_edge=WIDTH - RIGHT,
+        top=TOP,
+        bottom_edge=HEIGHT - BOTTOM,
+    )
+
+
+# --- Bar charts: one labelled horizontal bar per row ---------------------------------
+#
+# The label sits above its bar, so long labels (skill names) need no margin and the
+# chart still reads on a phone. A bar whose figure is withheld is drawn as an empty
+# outline with the caller's text ("fewer than 5") instead of a length.
+
+BAR_ROW, BAR_THICKNESS, BAR_TEXT_ROOM = 52, 16, 150
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: the figure is withheld
+    text: str  # written after the bar: the figure, or why there is none
+
+
+@dataclass(frozen=True)
+class DrawnBar:
+    label: str
+    text: str
+    label_y: float
+    bar_y: float
+    length: float
+    text_x: float
+    withheld: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    description: str
+    width: int
+    height: int
+    bar_thickness: int
+    left: int
+    css_class: str
+    bars: list[DrawnBar]
+
+
+def bar_chart(bars: list[Bar], *, title: str, description: str, css_class: str = "bar") -> BarChart:
+    """Horizontal bars scaled to the largest shown value."""
+    left = 4
+    usable = WIDTH - left - BAR_TEXT_ROOM
+    largest = max((bar.value for bar in bars if bar.value is not None), default=0)
+    drawn = []
+    for index, bar in enumerate(bars):
+        top = index * BAR_ROW
+        if bar.value is None or largest <= 0:
+            length = 0.0
+        else:
+            # Even the smallest shown figure gets a visible sliver.
+            length = round(max(usable * bar.value / largest, 2), 1)
+        drawn.append(
+            DrawnBar(
+                label=bar.label,
+                text=bar.text,
+                label_y=top + 20,
+                bar_y=top + 28,
+                length=length,
+                text_x=round(left + (length if bar.value is not None else 24) + 8, 1),
+                withheld=bar.value is None,
+            )
+        )
+    return BarChart(
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=max(len(bars), 1) * BAR_ROW,
+        bar_thickness=BAR_THICKNESS,
+        left=left,
+        css_class=css_class,
+        bars=drawn,
+    )

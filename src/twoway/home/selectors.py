@@ -13,6 +13,7 @@ from twoway.pairing.selectors import PairSide, pairings_of_user
 from twoway.profiles.selectors import skills_awaiting_curation
 from twoway.programs.models import Participant
 from twoway.programs.selectors import programs_with_counts
+from twoway.programs.setup_selectors import programs_to_join
 from twoway.relationships.selectors.agreements import latest_agreements
 from twoway.relationships.selectors.conversations import conversations_next, conversations_to_log
 from twoway.relationships.selectors.pulses import pulses_due_among
@@ -151,5 +152,8 @@ def home_for_user(user) -> dict:
         "coordinated": coordinated,
         "sponsored": sponsored,
         "curation": skills_awaiting_curation(user, limit=10) if coordinated else None,
+        "joinable": programs_to_join(user),
+        # The same test as setup_services.may_create_programs, without another query.
+        "can_create_program": user.is_staff or bool(coordinated),
         "nav": "home",
     }

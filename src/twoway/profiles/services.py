@@ -302,6 +302,8 @@ class _RowKind:
     text_field: str
     rating_words: str
     none_message: str
+    other_side: str  # "offers" or "gaps": a skill may not be on both lists
+    both_message: str
 
 
 _OFFERS = _RowKind(
@@ -310,6 +312,8 @@ _OFFERS = _RowKind(
     text_field="business_value",
     rating_words="how well you know",
     none_message="List at least one skill you can offer: it is what your partner learns from you.",
+    other_side="gaps",
+    both_message="{name} is also on your list of things to learn: keep it on one list.",
 )
 _GAPS = _RowKind(
     model=Gap,
@@ -317,6 +321,8 @@ _GAPS = _RowKind(
     text_field="note",
     rating_words="how much you want to learn",
     none_message="List at least one thing you want to learn.",
+    other_side="offers",
+    both_message="you already offer {name}: keep it on one list.",
 )
 
 
@@ -346,7 +352,7 @@ def _rows_save(kind: _RowKind, *, participant: Participant, rows: Sequence[Skill
     if not numbered:
         raise ActionError(kind.none_message)
     known = skills_by_name(normalise_skill_name(row.skill) for _, row in numbered)
-    _check_rows(kind, numbered, known)
+    _check_rows(kind, numbered, known, _skills_on_other_list(kind, participant))
     existing = {item.skill_id: item for item in kind.model.objects.filter(participant=participant)}
     saved, kept = [], set()
     for _, row in numbered:
@@ -370,8 +376,16 @@ def _check_own_participation(participant: Participant, user: User) -> None:
         raise ActionError("You can only change your own profile.")
 
 
+def _skills_on_other_list(kind: _RowKind, participant: Participant) -> set[int]:
+    """Skills on the participant's other list: nobody both teaches and wants a skill."""
+    return set(getattr(participant, kind.other_side).values_list("skill_id", flat=True))
+
+
 def _check_rows(
-    kind: _RowKind, numbered: list[tuple[int, SkillRow]], known: dict[str, Skill]
+    kind: _RowKind,
+    numbered: list[tuple[int, SkillRow]],
+    known: dict[str, Skill],
+    on_other_list: set[int],
 ) -> None:
     errors: list[RowError] = []
     first_row_of: dict[object, int] = {}
@@ -401,6 +415,8 @@ def _check_rows(
                     )
                 )
             first_row_of.setdefault(identity, number)
+            if skill is not None and skill.pk in on_other_list:
+                errors.append(RowError(number, "skill", kind.both_message.format(name=name)))
         if row.rating is None or not RATING_MIN <= row.rating <= RATING_MAX:
             what = name if key else "it"
             errors.append(

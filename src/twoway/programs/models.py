@@ -25,6 +25,16 @@ class Cadence(models.IntegerChoices):
     MONTHLY = 30, "Monthly"
 
 
+# The ranges the database enforces on a program; the setup form and services read them
+# from here so that a page never accepts what the database would refuse.
+CAPACITY_RANGE = (1, 10)
+PILOT_SIZE_RANGE = (2, 10000)
+PULSE_INTERVAL_RANGE = (7, 365)
+STALLED_AFTER_RANGE = (7, 365)
+ONE_WAY_BALANCE_RANGE = (0, 1)
+AT_RISK_RATING_RANGE = (1, 5)
+
+
 class Program(models.Model):
     """A reciprocal mentoring scheme, with its matching rules and rhythm."""
 
@@ -110,16 +120,30 @@ class Program(models.Model):
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="program_ends_after_it_starts",
             ),
-            between("capacity", 1, 10, name="program_capacity_1_to_10"),
-            between("pulse_interval_days", 7, 365, name="program_pulse_interval_sane"),
+            between("capacity", *CAPACITY_RANGE, name="program_capacity_1_to_10"),
+            between(
+                "pulse_interval_days", *PULSE_INTERVAL_RANGE, name="program_pulse_interval_sane"
+            ),
             models.CheckConstraint(
                 condition=models.Q(pilot_size__isnull=True)
-                | models.Q(is_pilot=True, pilot_size__gte=2, pilot_size__lte=10000),
+                | models.Q(
+                    is_pilot=True,
+                    pilot_size__gte=PILOT_SIZE_RANGE[0],
+                    pilot_size__lte=PILOT_SIZE_RANGE[1],
+                ),
                 name="program_pilot_size_for_pilots_2_to_10000",
             ),
-            between("stalled_after_days", 7, 365, name="program_stalled_after_sane"),
-            between("one_way_below_balance", 0, 1, name="program_one_way_balance_0_to_1"),
-            between("at_risk_rating_at_most", 1, 5, name="program_at_risk_rating_1_to_5"),
+            between("stalled_after_days", *STALLED_AFTER_RANGE, name="program_stalled_after_sane"),
+            between(
+                "one_way_below_balance",
+                *ONE_WAY_BALANCE_RANGE,
+                name="program_one_way_balance_0_to_1",
+            ),
+            between(
+                "at_risk_rating_at_most",
+                *AT_RISK_RATING_RANGE,
+                name="program_at_risk_rating_1_to_5",
+            ),
             one_of("status", ProgramStatus, name="program_status_valid"),
             one_of("cadence_days", Cadence, name="program_cadence_valid"),
         ]
@@ -236,6 +260,53 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} in {self.program_id} at {self.created_at}"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class Application(models.Model):
+    """Open enrolment: a person asks to join a program; its coordinators decide."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="applications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    offer = models.TextField(help_text="What I can teach.")
+    learn = models.TextField(help_text="What I want to learn.")
+    why = models.TextField(help_text="Why I want to join.")
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(
+        blank=True, help_text="Shown to the applicant with the decision."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            one_of("status", ApplicationStatus, name="application_status_valid"),
+            models.UniqueConstraint(
+                fields=["program", "user"],
+                condition=models.Q(status="pending"),
+                name="application_one_pending_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} applies to {self.program}"
 
 
 # --- Enrolment: CSV imports -------------------------------------------------------------

@@ -12,7 +12,11 @@ from twoway.programs.selectors import programs_with_counts, rules_in_words
 # The tabs of a program's space, in order: (key, label, URL name, who sees it).
 PROGRAM_TABS = (
     ("overview", "Overview", "programs:overview", Access.REPORT),
+    ("setup", "Setup", "programs:setup", Access.COORDINATE),
+    ("team", "Team", "programs:team", Access.COORDINATE),
     ("people", "People", "programs:people", Access.COORDINATE),
+    ("applications", "Applications", "programs:applications", Access.COORDINATE),
+    ("reports", "Reports", "insights:reports", Access.REPORT),
 )
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0003_coordination"),
+        ("programs", "0004_application"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
