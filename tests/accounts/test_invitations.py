@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from twoway.accounts.models import Invitation, User
-from twoway.programs.models import Participant, ParticipantStatus
+from twoway.programs.models import AuditAction, AuditEvent, Participant, ParticipantStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,9 @@ def test_coordinator_invitation_grants_the_coordinator_role(client, cast):
         _account_form("Co Ord"),
     )
     assert cast.river.coordinators.filter(email="co@example.org").exists()
+    [event] = AuditEvent.objects.filter(program=cast.river, subject__email="co@example.org")
+    assert (event.action, event.actor) == (AuditAction.COORDINATOR_ADDED, cast.dana)
+    assert event.detail == "accepted an invitation"
 
 
 def test_an_invitation_works_only_once(client, cast):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from twoway.accounts.models import Invitation, InvitationRole, User
 from twoway.programs.models import Participant, ParticipantStatus, Program
+from twoway.programs.setup_services import program_role_accept_invitation
 
 
 class InvitationError(Exception):
@@ -206,7 +207,7 @@ def _grant_role(invitation: Invitation, user: User) -> None:
         Participant.objects.update_or_create(
             program=program, user=user, defaults={"status": ParticipantStatus.ENROLLED}
         )
-    elif invitation.role == InvitationRole.COORDINATOR:
-        program.coordinators.add(user)
-    elif invitation.role == InvitationRole.SPONSOR:
-        program.sponsors.add(user)
+    else:
+        program_role_accept_invitation(
+            program=program, user=user, role=invitation.role, invited_by=invitation.invited_by
+        )

@@ -340,6 +340,22 @@ def _check_role(role: str) -> None:
         raise ActionError(f"Choose a role: {' or '.join(Role.ALL)}.", field="role")
 
 
+def program_role_accept_invitation(*, program: Program, user, role: str, invited_by) -> None:
+    """The role an invitation offered, taken up by the invited person; audited with the
+    inviter as the one who granted it. (They accepted it themselves: no notification.)"""
+    _check_role(role)
+    if getattr(program, ROLE_FIELD[role]).filter(pk=user.pk).exists():
+        return
+    getattr(program, ROLE_FIELD[role]).add(user)
+    AuditEvent.objects.create(
+        program=program,
+        actor=invited_by,
+        action=_ROLE_ACTIONS[role][0],
+        subject=user,
+        detail="accepted an invitation",
+    )
+
+
 def _role_add(*, program: Program, by, user, role: str, detail: str = "") -> None:
     getattr(program, ROLE_FIELD[role]).add(user)
     AuditEvent.objects.create(
