@@ -169,4 +169,4 @@ def test_the_page_costs_the_same_queries_with_few_or_many_pairings(
     with django_assert_num_queries(HEALTH_PAGE_QUERIES):
         response = client.get(health_url(cast.river, sort="balance", flag="any", page=2))
     assert response.status_code == 200
-    assert response.context["health"].flagged == 32
+    assert response.context["health"].flagged == 33  # with Alice and Bob, stalled
