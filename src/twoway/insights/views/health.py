@@ -114,8 +114,9 @@ def pulses(request: HttpRequest, program: Program, pairing_id: int) -> HttpRespo
             return render(request, "insights/health/_refused.html", {"message": error.message})
         messages.error(request, error.message)
         return _back_to_health(request, program)
-    context = {"pulses": read, "program": program, "pairing": _pairing_of(program, pairing_id)}
     if request.htmx:
-        return render(request, "insights/health/_pulses.html", context)
-    context = program_context(request, program, tab="health", **context)
+        return render(request, "insights/health/_pulses.html", {"pulses": read})
+    context = program_context(
+        request, program, tab="health", pulses=read, pairing=_pairing_of(program, pairing_id)
+    )
     return render(request, "insights/health/pulses.html", context)
