@@ -22,12 +22,6 @@ from twoway.relationships.services.reminders import reminders_send_due
 pytestmark = pytest.mark.django_db(transaction=True)  # e-mails go out on commit
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 def act(client, cast, action, *, who="dana", pairing=None, back=""):
     url = reverse(
         "insights:pairing-action", args=[cast.river.slug, (pairing or cast.pairing).pk, action]

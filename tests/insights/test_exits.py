@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -19,12 +18,6 @@ from twoway.programs.models import AuditAction, AuditEvent
 pytestmark = pytest.mark.django_db
 
 SECRET = "My partner made a joke about my team."
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def exited(pairing, by, *, wants_rematch=True, when=NOW - timedelta(days=1)):

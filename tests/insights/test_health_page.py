@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from tests.insights.health_helpers import NOW, another_pair, held, lessons, pulse
@@ -14,12 +13,6 @@ from twoway.insights.selectors.health import PER_PAGE
 from twoway.pairing.models import PairingStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def health_url(program, **params):
