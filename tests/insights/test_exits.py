@@ -267,3 +267,14 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(
     with django_assert_num_queries(EXITS_PAGE_QUERIES):
         response = client.get(exits_url(cast))
     assert len(response.context["queue"].open) == 1 + 13 + 13
+
+
+def test_each_item_names_the_people_a_rematch_would_pair_again(client, cast, exit):
+    cast.charlie_p.rematch_requested_at = NOW
+    cast.charlie_p.save()
+    client.force_login(cast.dana)
+    queue = client.get(exits_url(cast)).context["queue"]
+    assert {item.kind: set(item.freed_participant_ids) for item in queue.open} == {
+        "exit": {cast.alice_p.pk, cast.bob_p.pk},
+        "rematch": {cast.charlie_p.pk},
+    }

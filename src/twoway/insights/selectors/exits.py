@@ -40,6 +40,9 @@ class QueueItem:
     wants_new_partner: bool
     review: ExitReview | None = None
     viewer_is_partner: bool = False  # then the reason is not theirs to read
+    # The participants this item leaves without a partner: whom a rematch would pair
+    # again (a rematch button passes them to the matching run as its `only`).
+    freed_participant_ids: tuple[int, ...] = ()
 
     @property
     def has_reason(self) -> bool:
@@ -95,6 +98,7 @@ def _pairing_items(model, kind: str, by_field: str, program: Program, since, vie
                 wants_new_partner=getattr(row, "wants_rematch", False),
                 review=getattr(row, "review", None),
                 viewer_is_partner=viewer is not None and viewer.pk in (who.pk, partner.pk),
+                freed_participant_ids=(row.pairing.participant_a_id, row.pairing.participant_b_id),
             )
         )
     return items
@@ -110,6 +114,7 @@ def _rematch_items(program: Program, since) -> list[QueueItem]:
             pairing_id=None,
             at=participant.rematch_requested_at,
             wants_new_partner=True,
+            freed_participant_ids=(participant.pk,),
         )
         for participant in rematch_requests_open(program)
     ]
@@ -126,6 +131,7 @@ def _rematch_items(program: Program, since) -> list[QueueItem]:
             at=review.rematch_requested_at,
             wants_new_partner=True,
             review=review,
+            freed_participant_ids=(review.participant_id,),
         )
         for review in reviewed
     ]
