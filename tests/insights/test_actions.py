@@ -19,7 +19,8 @@ from twoway.pairing.models import PairingStatus
 from twoway.relationships.models import ConversationStatus
 from twoway.relationships.services.reminders import reminders_send_due
 
-pytestmark = pytest.mark.django_db(transaction=True)  # e-mails go out on commit
+# The clock first: the cast is then built at the fixed moment too. E-mails go out on commit.
+pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db(transaction=True)]
 
 
 def act(client, cast, action, *, who="dana", pairing=None, back=""):

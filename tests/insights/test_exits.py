@@ -15,7 +15,8 @@ from twoway.insights.models import ExitReview
 from twoway.pairing.models import Decline, Exit, PairingStatus
 from twoway.programs.models import AuditAction, AuditEvent
 
-pytestmark = pytest.mark.django_db
+# The clock first: the cast is then built at the fixed moment too.
+pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db]
 
 SECRET = "My partner made a joke about my team."
 

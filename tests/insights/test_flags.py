@@ -14,7 +14,8 @@ from twoway.insights.models import ExitReview
 from twoway.insights.selectors.health import health_rows
 from twoway.pairing.models import Exit, PairingStatus
 
-pytestmark = pytest.mark.django_db
+# The clock first: the cast is then built at the fixed moment too.
+pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db]
 
 
 @pytest.fixture

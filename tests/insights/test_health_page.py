@@ -12,7 +12,8 @@ from tests.permissions import response_as
 from twoway.insights.selectors.health import PER_PAGE
 from twoway.pairing.models import PairingStatus
 
-pytestmark = pytest.mark.django_db
+# The clock first: the cast is then built at the fixed moment too.
+pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db]
 
 
 def health_url(program, **params):

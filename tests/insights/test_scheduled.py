@@ -15,7 +15,8 @@ from twoway.insights.models import DigestSent, FlagRecord
 from twoway.insights.services.scheduled import digests_send, flags_record, scheduled_work_run
 from twoway.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The clock first: the cast is then built at the fixed moment too.
+pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db(transaction=True)]
 
 MONDAY = NOW  # 23 November 2026 is the Monday of ISO week 48
 
