@@ -1,7 +1,8 @@
 """The background worker: reminders on a timer, and the task queue.
 
 `twoway worker` runs both in one process: a thread raises the reminders that are
-due every few minutes (idempotent, so several workers do no harm), and the main
+due every few minutes, records new health flags and sends the coordinators'
+weekly digest (all idempotent, so several workers do no harm), and the main
 thread runs django-tasks' database worker for queued tasks.
 """
 
@@ -17,6 +18,7 @@ logger = logging.getLogger("twoway.worker")
 
 
 def remind_forever(*, interval: float, stop: threading.Event) -> None:
+    from twoway.insights.services.scheduled import scheduled_work_run
     from twoway.relationships.services.reminders import reminders_send_due
 
     while not stop.is_set():
@@ -26,6 +28,12 @@ def remind_forever(*, interval: float, stop: threading.Event) -> None:
                 logger.info("raised %d reminder(s)", raised)
         except Exception:  # a bad run must not stop the reminders for good
             logger.exception("reminders failed; trying again in %.0f s", interval)
+        try:
+            flags, digests = scheduled_work_run()
+            if flags or digests:
+                logger.info("recorded %d new flag(s), sent %d digest(s)", flags, digests)
+        except Exception:  # nor a bad run of the coordinators' work stop the reminders
+            logger.exception("flags and digests failed; trying again in %.0f s", interval)
         finally:
             close_old_connections()
         stop.wait(interval)

@@ -215,7 +215,7 @@ def pairing_exit(
     pairing.status = PairingStatus.EXITED
     pairing.ended_at = now
     pairing.save(update_fields=["status", "ended_at"])
-    _cancel_planned_conversations(pairing, now)
+    planned_conversations_cancel(pairing, now)
     if wants_rematch:
         participant_request_rematch(participant=side.me)
     closed = Note(
@@ -228,7 +228,7 @@ def pairing_exit(
     return exit
 
 
-def _cancel_planned_conversations(pairing: Pairing, now) -> None:
+def planned_conversations_cancel(pairing: Pairing, now) -> None:
     """Meetings still to come are off; a higher SEQUENCE makes calendars drop them."""
     Conversation.objects.filter(
         pairing=pairing, status=ConversationStatus.PLANNED, starts_at__gt=now

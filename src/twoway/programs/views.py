@@ -12,11 +12,13 @@ from twoway.programs.selectors import programs_with_counts, rules_in_words
 # The tabs of a program's space, in order: (key, label, URL name, who sees it).
 PROGRAM_TABS = (
     ("overview", "Overview", "programs:overview", Access.REPORT),
-    ("setup", "Setup", "programs:setup", Access.COORDINATE),
-    ("team", "Team", "programs:team", Access.COORDINATE),
     ("people", "People", "programs:people", Access.COORDINATE),
     ("applications", "Applications", "programs:applications", Access.COORDINATE),
+    ("health", "Health", "insights:health", Access.COORDINATE),
+    ("exits", "Exits", "insights:exits", Access.COORDINATE),
     ("reports", "Reports", "insights:reports", Access.REPORT),
+    ("team", "Team", "programs:team", Access.COORDINATE),
+    ("setup", "Setup", "programs:setup", Access.COORDINATE),
 )
 
 

@@ -32,6 +32,8 @@ class PairingMetrics:
     conversations: int = 0
     last_conversation_at: datetime | None = None
     exchanges: int = 0
+    taught_by_a: int = 0  # exchanges in which A taught B
+    taught_by_b: int = 0
     value_to_a: int = 0  # value rated by A, as learner
     value_to_b: int = 0
     latest_pulses: dict[int, PulseReading] | None = None  # by author (participant id)
@@ -83,8 +85,10 @@ def pairing_metrics(pairings: Iterable[Pairing]) -> dict[int, PairingMetrics]:
         row.exchanges += count
         if learner_id == by_pairing[pairing_id].participant_a_id:
             row.value_to_a += value or 0
+            row.taught_by_b += count
         else:
             row.value_to_b += value or 0
+            row.taught_by_a += count
     _attach_latest_pulses(metrics, ids)
     return metrics
 

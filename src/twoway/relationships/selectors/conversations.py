@@ -158,6 +158,7 @@ def conversations_starting_between(start: datetime, end: datetime) -> list[Conve
             starts_at__gte=start,
             starts_at__lt=end,
             pairing__status__in=LIVE_STATUSES,
+            pairing__paused_at__isnull=True,  # a paused pairing gets no reminders
         )
         .select_related("pairing__participant_a__user", "pairing__participant_b__user")
         .order_by("starts_at", "id")

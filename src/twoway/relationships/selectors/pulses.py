@@ -120,7 +120,8 @@ def pairings_with_pulse_due(*, now: datetime | None = None) -> list[PulseDue]:
     dedupe key made of the pairing, the participant and `due_on`.
     """
     pairings = (
-        Pairing.objects.filter(status__in=LIVE_STATUSES)
+        # A pairing a coordinator has paused is asked for no pulse until it resumes.
+        Pairing.objects.filter(status__in=LIVE_STATUSES, paused_at__isnull=True)
         .select_related("program", "participant_a__user", "participant_b__user")
         .annotate(
             last_pulse_a=Max("pulses__submitted_at", filter=Q(pulses__author=F("participant_a"))),
