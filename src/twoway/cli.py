@@ -126,9 +126,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     _django_setup()
     _require_migrated()
-    from twoway.relationships.services.reminders import reminders_send_due
+    from twoway.worker import scheduled_work_once
 
-    print(f"Raised {reminders_send_due()} reminder(s).")
+    done = scheduled_work_once()
+    print(
+        f"Raised {done['reminders']} reminder(s), recorded {done['flags']} new flag(s), "
+        f"sent {done['digests']} digest(s)."
+    )
     return 0
 
 
@@ -212,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     remind = sub.add_parser(
-        "remind", help="raise the reminders that are due now, once (for cron); idempotent"
+        "remind",
+        help="do the scheduled work that is due now, once (for cron): reminders, new flags, "
+        "weekly digests; idempotent",
     )
     remind.set_defaults(func=cmd_remind)
 

@@ -17,25 +17,37 @@ from django.db import close_old_connections
 logger = logging.getLogger("twoway.worker")
 
 
-def remind_forever(*, interval: float, stop: threading.Event) -> None:
-    from twoway.insights.services.scheduled import scheduled_work_run
+def scheduled_work_once() -> dict[str, int]:
+    """Everything due now: reminders, then flags and digests for coordinators.
+
+    Each part runs on its own, so that one failing does not stop the others; all are
+    idempotent, so a second run (or a second worker) sends nothing twice.
+    """
+    from twoway.insights.services.scheduled import digests_send, flags_record
     from twoway.relationships.services.reminders import reminders_send_due
 
-    while not stop.is_set():
+    parts = {"reminders": reminders_send_due, "flags": flags_record, "digests": digests_send}
+    done = {}
+    for name, work in parts.items():
         try:
-            raised = reminders_send_due()
-            if raised:
-                logger.info("raised %d reminder(s)", raised)
-        except Exception:  # a bad run must not stop the reminders for good
-            logger.exception("reminders failed; trying again in %.0f s", interval)
-        try:
-            flags, digests = scheduled_work_run()
-            if flags or digests:
-                logger.info("recorded %d new flag(s), sent %d digest(s)", flags, digests)
-        except Exception:  # nor a bad run of the coordinators' work stop the reminders
-            logger.exception("flags and digests failed; trying again in %.0f s", interval)
+            done[name] = work()
+        except Exception:  # logged; the next run tries again
+            logger.exception("scheduled %s failed", name)
+            done[name] = 0
         finally:
             close_old_connections()
+    return done
+
+
+def remind_forever(*, interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        done = scheduled_work_once()
+        if any(done.values()):
+            logger.info(
+                "raised %(reminders)d reminder(s), recorded %(flags)d new flag(s), "
+                "sent %(digests)d digest(s)",
+                done,
+            )
         stop.wait(interval)
 
 

@@ -12,13 +12,18 @@ from django.db import IntegrityError, transaction
 from tests.insights.health_helpers import NOW, another_pair, held, pulse
 from twoway import worker
 from twoway.insights.models import DigestSent, FlagRecord
-from twoway.insights.services.scheduled import digests_send, flags_record, scheduled_work_run
+from twoway.insights.services.scheduled import digests_send, flags_record
 from twoway.notifications.models import Notification
 
 # The clock first: the cast is then built at the fixed moment too.
 pytestmark = [pytest.mark.usefixtures("frozen_clock"), pytest.mark.django_db(transaction=True)]
 
 MONDAY = NOW  # 23 November 2026 is the Monday of ISO week 48
+
+
+def run_both(*, now):
+    """The coordinators' scheduled work as the worker does it: flags, then digests."""
+    return flags_record(now=now), digests_send(now=now)
 
 
 def open_flags():
@@ -62,7 +67,7 @@ def digests():
 
 def test_each_coordinator_gets_a_digest_of_new_flags_once_a_week(cast):
     pulse(cast.pairing, cast.bob_p, NOW - timedelta(days=1), lowest=1)
-    assert scheduled_work_run(now=MONDAY) == (2, 1)
+    assert run_both(now=MONDAY) == (2, 1)
     [note] = digests()
     assert note.recipient == cast.dana
     assert note.title == "2 new flags in River since your last digest"
@@ -71,8 +76,8 @@ def test_each_coordinator_gets_a_digest_of_new_flags_once_a_week(cast):
     assert [message.to for message in mail.outbox] == [["dana@example.org"]]
     # Erin's program had nothing new: no digest, but her week is done too.
     assert DigestSent.objects.get(coordinator=cast.erin).flags == 0
-    assert scheduled_work_run(now=MONDAY + timedelta(hours=3)) == (0, 0)
-    assert scheduled_work_run(now=MONDAY + timedelta(days=6, hours=23)) == (0, 0)
+    assert run_both(now=MONDAY + timedelta(hours=3)) == (0, 0)
+    assert run_both(now=MONDAY + timedelta(days=6, hours=23)) == (0, 0)
     assert len(digests()) == 1 and len(mail.outbox) == 1
 
 
@@ -99,42 +104,40 @@ def test_a_second_worker_sending_the_same_week_sends_nothing(cast):
 
 def test_a_digest_never_names_anyone_or_quotes_a_pulse(cast):
     pulse(cast.pairing, cast.bob_p, NOW - timedelta(days=1), lowest=1, comment="Secret words.")
-    scheduled_work_run(now=MONDAY)
+    run_both(now=MONDAY)
     [note] = digests()
     for text in (note.title, note.body, mail.outbox[0].body):
         assert "Bob" not in text and "Alice" not in text and "Secret" not in text
 
 
+def _patch_scheduled_parts(monkeypatch, *, reminders, flags, digests):
+    monkeypatch.setattr("twoway.relationships.services.reminders.reminders_send_due", reminders)
+    monkeypatch.setattr("twoway.insights.services.scheduled.flags_record", flags)
+    monkeypatch.setattr("twoway.insights.services.scheduled.digests_send", digests)
+
+
 def test_the_worker_runs_the_reminders_then_the_coordinators_work(monkeypatch):
     calls, stop = [], threading.Event()
 
-    def remind():
-        calls.append("reminders")
-        return 0
+    def part(name, result=0):
+        def run():
+            calls.append(name)
+            if name == "digests":
+                stop.set()
+            return result
 
-    def coordinate():
-        calls.append("flags and digests")
-        stop.set()
-        return (0, 0)
+        return run
 
-    monkeypatch.setattr("twoway.relationships.services.reminders.reminders_send_due", remind)
-    monkeypatch.setattr("twoway.insights.services.scheduled.scheduled_work_run", coordinate)
+    _patch_scheduled_parts(
+        monkeypatch, reminders=part("reminders"), flags=part("flags", 2), digests=part("digests")
+    )
     worker.remind_forever(interval=0, stop=stop)
-    assert calls == ["reminders", "flags and digests"]
+    assert calls == ["reminders", "flags", "digests"]
 
 
-def test_a_failing_reminder_run_does_not_stop_the_digest(monkeypatch):
-    calls, stop = [], threading.Event()
-
+def test_a_failing_reminder_run_does_not_stop_the_flags_and_digests(monkeypatch):
     def broken():
         raise RuntimeError("mail server on fire")
 
-    def coordinate():
-        calls.append("flags and digests")
-        stop.set()
-        return (0, 0)
-
-    monkeypatch.setattr("twoway.relationships.services.reminders.reminders_send_due", broken)
-    monkeypatch.setattr("twoway.insights.services.scheduled.scheduled_work_run", coordinate)
-    worker.remind_forever(interval=0, stop=stop)
-    assert calls == ["flags and digests"]
+    _patch_scheduled_parts(monkeypatch, reminders=broken, flags=lambda: 3, digests=lambda: 1)
+    assert worker.scheduled_work_once() == {"reminders": 0, "flags": 3, "digests": 1}

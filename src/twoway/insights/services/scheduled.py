@@ -138,9 +138,3 @@ def _send_digest(coordinator: User, week: str, now: datetime, *, email: bool) ->
         email=email,
     )
     return 1
-
-
-def scheduled_work_run(*, now: datetime | None = None, email: bool = True) -> tuple[int, int]:
-    """The coordinators' scheduled work: (flags newly raised, digests sent)."""
-    now = now or timezone.now()
-    return flags_record(now=now), digests_send(now=now, email=email)
