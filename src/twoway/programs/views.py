@@ -10,7 +10,10 @@ from twoway.programs.models import Program
 from twoway.programs.selectors import programs_with_counts, rules_in_words
 
 # The tabs of a program's space, in order: (key, label, URL name, who sees it).
-PROGRAM_TABS = (("overview", "Overview", "programs:overview", Access.REPORT),)
+PROGRAM_TABS = (
+    ("overview", "Overview", "programs:overview", Access.REPORT),
+    ("matching", "Matching", "matching:runs", Access.COORDINATE),
+)
 
 
 def program_context(request, program: Program, *, tab: str, **extra) -> dict:
