@@ -25,7 +25,7 @@ def ready(participant: Participant, *, offers=(), gaps=()) -> Participant:
 def enrolled(
     program: Program, name: str, *, department: str, level: int, offers=(), gaps=(), **profile
 ):
-    user = UserFactory(email=f"{name.lower()}@example.org", full_name=name)
+    user = UserFactory(full_name=name)
     ProfileFactory(user=user, department=department, level=level, **profile)
     participant = ParticipantFactory(program=program, user=user)
     return ready(participant, offers=offers, gaps=gaps)

@@ -115,9 +115,12 @@ def engine_input_for(
     for a, b in locked:
         places[a] -= 1
         places[b] -= 1
+    # A locked pair is kept as it is, so the solver must not propose it a second time;
+    # `everyone` (used to score the locked pairs themselves) does not exclude it.
     excluded = _earlier_pairs(history, by_user) | {
-        (engine_id(a), engine_id(b)) for a, b, _ in rule_rows
+        (engine_id(a), engine_id(b)) for a, b, kind in rule_rows if kind == PairRuleKind.FORBID
     }
+    locked_ids = {(engine_id(a), engine_id(b)) for a, b in locked}
     skills = _skills_of(ids)
     engine_people = [
         _engine_participant(person, by_user, skills, max(places[person.pk], 0)) for person in people
@@ -131,13 +134,16 @@ def engine_input_for(
         for person in people
         if places[person.pk] <= 0
     ]
-    rules = dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded)))
+    solver_rules = dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded | locked_ids)))
     return EngineInput(
-        match_input=MatchInput(participants=with_places, rules=rules),
-        everyone=MatchInput(participants=tuple(engine_people), rules=rules),
+        match_input=MatchInput(participants=with_places, rules=solver_rules),
+        everyone=MatchInput(
+            participants=tuple(engine_people),
+            rules=dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded))),
+        ),
         vocabulary=engine_vocabulary(),
         left_out=left_out,
-        locked=[(engine_id(a), engine_id(b)) for a, b in locked],
+        locked=sorted(locked_ids),
     )
 
 

@@ -409,9 +409,11 @@ def matching_run_publish(*, run: MatchingRun, by) -> int:
     _drop_used_locks(program, {(a, b) for a, b, _ in pairs})
     run.status, run.published_at, run.published_by = RunStatus.PUBLISHED, now, by
     run.save(update_fields=["status", "published_at", "published_by"])
-    MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED).exclude(
-        pk=run.pk
-    ).update(status=RunStatus.SUPERSEDED)
+    # Older runs were computed before these pairings existed; a newer run (say, a
+    # rematch started meanwhile) stays publishable, and its publish counts places again.
+    MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED, pk__lt=run.pk).update(
+        status=RunStatus.SUPERSEDED
+    )
     return len(created)
 
 
