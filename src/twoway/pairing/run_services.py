@@ -222,7 +222,9 @@ def _tell_starter(run: MatchingRun, *, succeeded: bool) -> None:
 
 def _reviewable(run: MatchingRun) -> MatchingRun:
     """The run locked for this transaction; it must still be open to changes."""
-    locked = MatchingRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+    locked = (
+        MatchingRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run.pk)
+    )
     if locked.status != RunStatus.SUCCEEDED:
         raise ActionError(
             f"This run is {locked.get_status_display().lower()}, so its pairs cannot change."
