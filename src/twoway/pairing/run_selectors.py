@@ -308,10 +308,12 @@ def swap_candidates(
     return found[:limit]
 
 
+ENGINE_PHASES = (("score", "Scoring"), ("candidates", "Candidates"), ("solve", "Solving"))
+ENGINE_PHASES += (("explain", "Explaining"),)
+
+
 def phase_seconds(stats: dict) -> list[tuple[str, float]]:
-    names = {"score": "Scoring", "candidates": "Candidates", "solve": "Solving"}
-    names["explain"] = "Explaining"
-    return [
-        (names.get(phase, phase), round(seconds, 2))
-        for phase, seconds in (stats.get("seconds") or {}).items()
-    ]
+    """The engine's seconds per phase, in the order the phases run (PostgreSQL's jsonb
+    does not keep the order of keys)."""
+    seconds = stats.get("seconds") or {}
+    return [(label, round(seconds[phase], 2)) for phase, label in ENGINE_PHASES if phase in seconds]
