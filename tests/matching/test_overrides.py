@@ -1,0 +1,43 @@
+"""What the app needs from the engine beyond `match`: progress, and checking given pairs."""
+
+from __future__ import annotations
+
+from tests.matching.conftest import person
+from twoway.matching import MatchInput, Rules, check_pairs, match
+
+
+def _people():
+    return (
+        person("a", offers=[("Python", 5)], gaps=[("Public speaking", 4)], level=2),
+        person("b", offers=[("Public speaking", 5)], gaps=[("Python", 4)], level=6),
+        person("c", offers=[("Public speaking", 4)], gaps=[("Rust", 3)], level=6),
+        person("d", offers=[("Rust", 3)], gaps=[("Python", 2)], level=1, languages=("French",)),
+    )
+
+
+def test_progress_is_told_each_phase_as_it_starts(vocabulary):
+    seen = []
+    match(MatchInput(participants=_people()), vocabulary=vocabulary, progress=seen.append)
+    assert seen == ["score", "candidates", "solve", "explain"]
+
+
+def test_a_checked_pair_is_scored_and_explained_as_a_run_would(vocabulary):
+    match_input = MatchInput(participants=_people())
+    chosen = match(match_input, vocabulary=vocabulary).result.pairs[0]
+
+    [check] = check_pairs(match_input, [(chosen.a, chosen.b)], vocabulary=vocabulary)
+
+    assert check.pair == chosen and check.broken == ()
+
+
+def test_a_checked_pair_names_every_rule_it_breaks(vocabulary):
+    rules = Rules(exclude_pairs=(("a", "b"),), min_level_gap=5)
+    match_input = MatchInput(participants=_people(), rules=rules)
+
+    earlier, no_language, nothing = check_pairs(
+        match_input, [("a", "b"), ("c", "d"), ("b", "c")], vocabulary=vocabulary
+    )
+
+    assert earlier.pair is None and set(earlier.broken) == {"exclude_pairs", "level_gap"}
+    assert no_language.pair is None and "common_language" in no_language.broken
+    assert nothing.pair is None and "no_skill_exchange" in nothing.broken
