@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.matching.conftest import person
-from twoway.matching import MatchInput, Rules, check_pairs, match
+from twoway.matching import MatchInput, Rules, check_pairs, match, suggest
 
 
 def _people():
@@ -41,3 +41,17 @@ def test_a_checked_pair_names_every_rule_it_breaks(vocabulary):
     assert earlier.pair is None and set(earlier.broken) == {"exclude_pairs", "level_gap"}
     assert no_language.pair is None and "common_language" in no_language.broken
     assert nothing.pair is None and "no_skill_exchange" in nothing.broken
+
+
+def test_suggestions_are_each_persons_best_eligible_partners_best_first(vocabulary):
+    match_input = MatchInput(participants=_people())
+
+    suggestions = suggest(match_input, per_person=5, vocabulary=vocabulary)
+
+    assert [pair.b for pair in suggestions["b"]] == ["a"]
+    assert suggestions["d"] == ()  # shares no language with anyone who could teach them
+    best, second = suggestions["a"]
+    assert (best.a, best.b, second.b) == ("a", "b", "c") and best.score > second.score
+    assert second.a_teaches_b[0].match == "related"  # Python for Rust: the same cluster
+    pair = best
+    assert pair == check_pairs(match_input, [("a", "b")], vocabulary=vocabulary)[0].pair

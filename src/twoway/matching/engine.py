@@ -294,3 +294,44 @@ def check_pairs(
         )
         checks.append(PairCheck(x, y, pair, ()))
     return checks
+
+
+def suggest(
+    match_input: MatchInput,
+    *,
+    per_person: int = 5,
+    vocabulary: Vocabulary | None = None,
+) -> dict[str, tuple[Pair, ...]]:
+    """Each participant's best eligible partners, best first, scored and explained.
+
+    For a self-match round: people rank these before the stable mode runs on their
+    rankings. Each `Pair` has the participant as `a`. Someone with no eligible partner
+    gets an empty tuple.
+    """
+    vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
+    profiles = build_profiles(match_input, vocabulary)
+    graph = generate_candidates(profiles, per_person)
+    ends = np.concatenate([graph.u, graph.v])
+    others = np.concatenate([graph.v, graph.u])
+    weights = np.concatenate([graph.weight, graph.weight])
+    best: list[list[tuple[int, int]]] = [[] for _ in range(profiles.n)]
+    for edge in np.lexsort((others, -weights, ends)).tolist():
+        mine = best[int(ends[edge])]
+        if len(mine) < per_person:
+            mine.append((int(others[edge]), int(weights[edge])))
+    ids = [participant.id for participant in profiles.participants]
+    return {
+        ids[i]: tuple(
+            Pair(
+                a=ids[i],
+                b=ids[j],
+                score=weight / SCORE_SCALE,
+                a_teaches_b=explain.teachings(profiles, i, j),
+                b_teaches_a=explain.teachings(profiles, j, i),
+                bridges=explain.bridges(profiles, i, j),
+                common_ground=explain.common_ground(profiles, i, j),
+            )
+            for j, weight in partners
+        )
+        for i, partners in enumerate(best)
+    }

@@ -20,7 +20,13 @@ from django.utils import timezone
 from twoway.matching import Gap, MatchInput, Offer, Participant, Rules
 from twoway.matching.vocabulary import Skill as EngineSkill
 from twoway.matching.vocabulary import Vocabulary
-from twoway.pairing.models import OPEN_STATUSES, Pairing, PairRule, PairRuleKind
+from twoway.pairing.models import (
+    OPEN_STATUSES,
+    Pairing,
+    PairRule,
+    PairRuleKind,
+    Suggestion,
+)
 from twoway.profiles.models import Gap as GapRow
 from twoway.profiles.models import Offer as OfferRow
 from twoway.profiles.models import Skill, SkillAlias, SkillStatus
@@ -254,3 +260,43 @@ def _engine_participant(person: ParticipantRow, by_user: dict, skills, places: i
         gaps=tuple(gaps),
         capacity=places,
     )
+
+
+def round_preferences(round_id: int) -> dict[int, tuple[int, ...]]:
+    """Participant id -> the people they chose, first choice first, for everyone who ranked.
+
+    Someone who ranked nobody has an empty tuple: the stable mode then leaves them out
+    rather than pair them with someone they did not choose.
+    """
+    preferences: dict[int, list[tuple[int, int]]] = {}
+    rows = Suggestion.objects.filter(round_id=round_id, ranked_at__isnull=False).values_list(
+        "participant_id", "suggested_id", "preference"
+    )
+    for participant_id, suggested_id, preference in rows:
+        chosen = preferences.setdefault(participant_id, [])
+        if preference is not None:
+            chosen.append((preference, suggested_id))
+    return {
+        participant_id: tuple(suggested for _, suggested in sorted(chosen))
+        for participant_id, chosen in preferences.items()
+    }
+
+
+def with_preferences(match_input: MatchInput, preferences: dict[int, tuple[int, ...]]):
+    """The input with each ranker's stated preferences (people still in the input only);
+    people who did not rank keep None, and the stable mode ranks their candidates by score."""
+    present = {participant.id for participant in match_input.participants}
+    people = tuple(
+        dataclasses.replace(
+            participant,
+            preferences=tuple(
+                engine_id(other)
+                for other in preferences[int(participant.id)]
+                if engine_id(other) in present
+            ),
+        )
+        if int(participant.id) in preferences
+        else participant
+        for participant in match_input.participants
+    )
+    return dataclasses.replace(match_input, participants=people)

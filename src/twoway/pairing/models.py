@@ -230,6 +230,14 @@ class MatchingRun(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    self_match_round = models.ForeignKey(
+        "SelfMatchRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+        help_text="Set when the run uses the participants' rankings of a self-match round.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -332,3 +340,70 @@ class PairRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} pair in {self.program_id}"
+
+
+# --- Self-match rounds -------------------------------------------------------------------
+
+
+class SelfMatchRound(models.Model):
+    """Participants rank their best suggestions; the stable mode then runs on the rankings."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="self_match_rounds"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(closed_at__isnull=True),
+                name="selfmatchround_one_open_per_program",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-match round {self.pk} of {self.program_id}"
+
+
+class Suggestion(models.Model):
+    """One suggested partner for a participant in a round, and where they ranked them.
+
+    The explanation faces the participant (they are A). `preference` is 1 for their
+    first choice and empty for someone they would rather not be paired with (or
+    before they rank); `ranked_at` is set on all their suggestions when they rank.
+    """
+
+    round = models.ForeignKey(SelfMatchRound, on_delete=models.CASCADE, related_name="suggestions")
+    participant = models.ForeignKey(
+        "programs.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    suggested = models.ForeignKey(
+        "programs.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(help_text="1 is the engine's best suggestion.")
+    score = models.FloatField()
+    explanation = models.JSONField(default=dict, blank=True)
+    preference = models.PositiveSmallIntegerField(null=True, blank=True)
+    ranked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant", "suggested"], name="suggestion_once_per_round"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(participant=models.F("suggested")),
+                name="suggestion_not_oneself",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "participant"])]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk} in round {self.round_id}"

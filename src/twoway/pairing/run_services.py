@@ -23,7 +23,13 @@ from twoway.matching.output import to_plain
 from twoway.matching.rules import rules_to_mapping
 from twoway.notifications.models import Notification, NotificationKind
 from twoway.notifications.services import Note, notify
-from twoway.pairing.engine_input import EngineInput, engine_id, engine_input_for
+from twoway.pairing.engine_input import (
+    EngineInput,
+    engine_id,
+    engine_input_for,
+    round_preferences,
+    with_preferences,
+)
 from twoway.pairing.models import (
     OPEN_STATUSES,
     MatchingRun,
@@ -35,6 +41,7 @@ from twoway.pairing.models import (
     RunMode,
     RunScope,
     RunStatus,
+    SelfMatchRound,
 )
 from twoway.pairing.services import proposal_note
 from twoway.programs.models import Participant, ParticipantStatus, Program
@@ -58,13 +65,23 @@ SHOWN_NAMES = 5  # people named in a refusal before "and N others"
 
 @transaction.atomic
 def matching_run_start(
-    *, program: Program, started_by, mode: str = "optimal", only: Iterable | None = None
+    *,
+    program: Program,
+    started_by,
+    mode: str = "optimal",
+    only: Iterable | None = None,
+    self_match_round: SelfMatchRound | None = None,
 ) -> MatchingRun:
     """Queue a matching run on `program`; the background task executes it.
 
     `only` (participants or their ids) makes it a rematch: the engine pairs those
     people among themselves, never with an earlier partner or anyone they exited from.
+    With an open `self_match_round`, the stable mode runs on the participants' rankings.
     """
+    if self_match_round is not None:
+        if self_match_round.program_id != program.pk or self_match_round.closed_at:
+            raise ActionError("That self-match round is not open in this program.")
+        mode = RunMode.STABLE
     if mode not in RunMode.values:
         raise ActionError("Choose how to match: " + ", ".join(RunMode.values) + ".", field="mode")
     only_ids = None if only is None else sorted({getattr(p, "pk", p) for p in only})
@@ -82,6 +99,7 @@ def matching_run_start(
         only=only_ids or [],
         rules=rules_to_mapping(program.matching_rules()),
         phase="Waiting for the background worker",
+        self_match_round=self_match_round,
     )
     from twoway.pairing.tasks import matching_run_task  # the task module imports this one
 
@@ -135,8 +153,11 @@ def _execute(run: MatchingRun) -> None:
     _set_phase(run, "reading")
     only = run.only if run.scope == RunScope.REMATCH else None
     given = engine_input_for(run.program, only=only, rules=parse_rules(run.rules))
+    match_input = given.match_input
+    if run.self_match_round_id:
+        match_input = with_preferences(match_input, round_preferences(run.self_match_round_id))
     outcome = match(
-        given.match_input,
+        match_input,
         mode=run.mode,
         vocabulary=given.vocabulary,
         progress=lambda phase: _set_phase(run, phase),
@@ -411,6 +432,10 @@ def matching_run_publish(*, run: MatchingRun, by) -> int:
     _drop_used_locks(program, {(a, b) for a, b, _ in pairs})
     run.status, run.published_at, run.published_by = RunStatus.PUBLISHED, now, by
     run.save(update_fields=["status", "published_at", "published_by"])
+    if run.self_match_round_id:  # its rankings have been used
+        SelfMatchRound.objects.filter(pk=run.self_match_round_id, closed_at=None).update(
+            closed_at=now
+        )
     # Older runs were computed before these pairings existed; a newer run (say, a
     # rematch started meanwhile) stays publishable, and its publish counts places again.
     MatchingRun.objects.filter(program=program, status=RunStatus.SUCCEEDED, pk__lt=run.pk).update(

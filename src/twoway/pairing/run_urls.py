@@ -30,6 +30,9 @@ urlpatterns = [
         views.pair_swap_view,
         name="swap",
     ),
+    path("<slug:slug>/matching/round/", views.round_open_view, name="round-open"),
+    path("<slug:slug>/matching/round/run/", views.round_run_view, name="round-run"),
+    path("<slug:slug>/suggestions/", views.suggestions_view, name="suggestions"),
     path(
         "<slug:slug>/matching/rules/<int:rule_id>/remove/",
         views.pair_rule_remove_view,

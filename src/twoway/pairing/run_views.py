@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from twoway.core.errors import ActionError
 from twoway.pairing import run_selectors as selectors
 from twoway.pairing import run_services as services
+from twoway.pairing import self_match_services
 from twoway.pairing.models import RunMode, RunStatus
+from twoway.pairing.self_match_selectors import my_suggestions, open_round_of
 from twoway.programs.access import Access, program_view
 from twoway.programs.models import Program
 from twoway.programs.views import program_context
@@ -57,6 +60,7 @@ def runs_view(request: HttpRequest, program: Program) -> HttpResponse:
         form=form,
         runs=selectors.matching_runs_of(program),
         pair_rules=selectors.pair_rules_of(program),
+        round=open_round_of(program) if program.self_match else None,
     )
     return render(request, "pairing/matching/runs.html", context)
 
@@ -213,3 +217,79 @@ def pair_rule_remove_view(request, program: Program, rule_id: int) -> HttpRespon
     else:
         messages.success(request, "Removed: later runs are free to pair these two as they see fit.")
     return redirect("matching:runs", slug=program.slug)
+
+
+# --- Self-match rounds ------------------------------------------------------------------
+
+
+@require_POST
+@program_view(Access.COORDINATE)
+def round_open_view(request, program: Program) -> HttpResponse:
+    try:
+        round = self_match_services.self_match_round_open(program=program, by=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        people = round.suggestions.values("participant").distinct().count()
+        messages.success(
+            request,
+            f"Round opened: {people} people have suggestions to rank, and have been told.",
+        )
+    return redirect("matching:runs", slug=program.slug)
+
+
+@require_POST
+@program_view(Access.COORDINATE)
+def round_run_view(request, program: Program) -> HttpResponse:
+    progress = open_round_of(program)
+    if progress is None:
+        messages.error(request, "There is no open round to run: open one first.")
+        return redirect("matching:runs", slug=program.slug)
+    try:
+        run = services.matching_run_start(
+            program=program, started_by=request.user, self_match_round=progress.round
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("matching:runs", slug=program.slug)
+    messages.success(request, "The stable matching on the rankings has started.")
+    return redirect(_run_url(program, run.pk))
+
+
+def _ranks_from(post, suggestions) -> dict[int, int | None]:
+    ranks = {}
+    for item in suggestions:
+        value = post.get(f"rank-{item.suggestion.suggested_id}", "")
+        ranks[item.suggestion.suggested_id] = int(value) if value.isdigit() else None
+    return ranks
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def suggestions_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant ranks the partners suggested to them in a self-match round."""
+    mine = my_suggestions(request.user, slug)
+    if request.method == "POST" and mine.round is not None:
+        try:
+            chosen = self_match_services.suggestions_rank(
+                round=mine.round,
+                participant=mine.participant,
+                ranks=_ranks_from(request.POST, mine.suggestions),
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Thank you: your ranking of {chosen} "
+                f"{'person' if chosen == 1 else 'people'} is saved. You can change it until "
+                "your coordinators make the pairs.",
+            )
+            return redirect("matching:suggestions", slug=slug)
+    context = {
+        "mine": mine,
+        "program": mine.participant.program,
+        "places": range(1, len(mine.suggestions) + 1),
+        "nav": "home",
+    }
+    return render(request, "pairing/matching/suggestions.html", context)
