@@ -193,3 +193,22 @@ def test_only_coordinators_open_or_run_rounds(client, cast, who):
         url = reverse(name, args=["river"])
         assert response_as(client, cast, who, url, method="post").status_code == 404
     assert not SelfMatchRound.objects.exists()
+
+
+def test_the_suggestions_page_takes_the_same_queries_for_more_suggestions(
+    client, program, coordinator, people, django_assert_num_queries
+):
+    round = self_match_round_open(program=program, by=coordinator)
+    senior = people["Senior A"]
+    client.force_login(senior.user)
+    url = reverse("matching:suggestions", args=["delta"])
+    assert Suggestion.objects.filter(round=round, participant=senior).count() == 2
+    # session, user, participant, round, suggestions, the bell
+    with django_assert_num_queries(6):
+        client.get(url)
+    for i in range(3):
+        enrolled(program, f"Junior {i}", department="Sales", level=1, **JUNIOR_SKILLS)
+    round = self_match_round_open(program=program, by=coordinator)
+    assert Suggestion.objects.filter(round=round, participant=senior).count() == 5
+    with django_assert_num_queries(6):
+        assert client.get(url).text.count("<select") == 5

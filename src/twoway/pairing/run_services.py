@@ -248,7 +248,8 @@ def _reviewable(run: MatchingRun) -> MatchingRun:
     )
     if locked.status != RunStatus.SUCCEEDED:
         raise ActionError(
-            f"This run is {locked.get_status_display().lower()}, so its pairs cannot change."
+            f"This run is {locked.get_status_display().lower()}, so it can no longer be "
+            "changed or published."
         )
     return locked
 
