@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ParticipantFactory, ProgramFactory, pairing_of
+from tests.factories import (
+    ParticipantFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+    pairing_of,
+)
 from tests.pairing.matching_people import (
     JUNIOR_SKILLS,
     SENIOR_SKILLS,
@@ -69,6 +75,38 @@ def test_profile_facts_reach_the_engine():
     assert seen.timezone == "Europe/Paris" and seen.tenure_years > 0
     assert {offer.skill for offer in seen.offers} == {"Python scripting"}
     assert {gap.skill for gap in seen.gaps} == {"Budgeting", "Stakeholder management"}
+
+
+def test_a_reporting_line_through_someone_outside_the_run_still_keeps_people_apart():
+    program = ProgramFactory(capacity=1)
+    grand = enrolled(program, "Grand", department="Finance", level=9, **SENIOR_SKILLS)
+    middle = UserFactory(full_name="Middle")  # a manager who is not in the program
+    ProfileFactory(user=middle, manager=grand.user, level=6)
+    report = enrolled(program, "Report", department="Sales", level=2, **JUNIOR_SKILLS)
+    report.user.profile.manager = middle
+    report.user.profile.save()
+
+    given = engine_input_for(program)
+
+    seen = {p.id: p for p in given.match_input.participants}[engine_id(report.pk)]
+    assert seen.manager_id is None and seen.avoid == (engine_id(grand.pk),)
+    assert _pairs(given) == set()
+    program.rules = {**program.rules, "exclude_reporting_line": 1}
+    assert _pairs(engine_input_for(program)) == {_ids(grand, report)}
+
+
+def test_a_manager_without_a_place_left_is_not_given_to_the_engine_as_a_manager():
+    program = ProgramFactory(capacity=1)
+    manager, busy_partner, report, other = seniors_and_juniors(program, 2)
+    pairing_of(manager, busy_partner)
+    report.user.profile.manager = manager.user
+    report.user.profile.save()
+
+    given = engine_input_for(program)
+
+    assert engine_id(manager.pk) not in {p.id for p in given.match_input.participants}
+    assert {p.manager_id for p in given.match_input.participants} == {None}
+    assert _pairs(given) == {_ids(report, other)}
 
 
 def test_skill_aliases_and_clusters_added_in_the_database_count():
@@ -186,9 +224,9 @@ def test_the_input_is_read_in_the_same_number_of_queries_for_any_size(
         program=large, participant_a=people[2], participant_b=people[3], kind=PairRuleKind.LOCK
     )
 
-    # participants, pairings, pair rules, offers, gaps, skill aliases, skills
-    with django_assert_num_queries(7):
+    # participants, pairings, pair rules, offers, gaps, managers, skill aliases, skills
+    with django_assert_num_queries(8):
         engine_input_for(small)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         given = engine_input_for(large)
     assert len(given.everyone.participants) == 12

@@ -29,7 +29,7 @@ from twoway.pairing.models import (
 )
 from twoway.profiles.models import Gap as GapRow
 from twoway.profiles.models import Offer as OfferRow
-from twoway.profiles.models import Skill, SkillAlias, SkillStatus
+from twoway.profiles.models import Profile, Skill, SkillAlias, SkillStatus
 from twoway.programs.models import Participant as ParticipantRow
 from twoway.programs.models import ParticipantStatus, Program
 
@@ -128,10 +128,23 @@ def engine_input_for(
     }
     locked_ids = {(engine_id(a), engine_id(b)) for a, b in locked}
     skills = _skills_of(ids)
-    engine_people = [
-        _engine_participant(person, by_user, skills, max(places[person.pk], 0)) for person in people
-    ]
-    with_places = tuple(p for p in engine_people if p.capacity > 0)
+    managers = _managers()
+    depth = rules.exclude_reporting_line
+
+    def engine_people(present: list[ParticipantRow]) -> tuple[Participant, ...]:
+        users = {person.user_id: person for person in present}
+        return tuple(
+            _engine_participant(
+                person,
+                skills,
+                max(places[person.pk], 0),
+                reporting_line=_reporting_line(person.user_id, managers, users, depth),
+            )
+            for person in present
+        )
+
+    everyone = engine_people(people)
+    with_places = engine_people([person for person in people if places[person.pk] > 0])
     left_out = [
         {
             "participant": person.pk,
@@ -144,7 +157,7 @@ def engine_input_for(
     return EngineInput(
         match_input=MatchInput(participants=with_places, rules=solver_rules),
         everyone=MatchInput(
-            participants=tuple(engine_people),
+            participants=everyone,
             rules=dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded))),
         ),
         vocabulary=engine_vocabulary(),
@@ -239,11 +252,42 @@ def _tenure_years(hired_on: date | None, today: date) -> float:
     return 0.0 if hired_on is None else max(0.0, (today - hired_on).days / DAYS_PER_YEAR)
 
 
-def _engine_participant(person: ParticipantRow, by_user: dict, skills, places: int) -> Participant:
+def _managers() -> dict[int, int]:
+    """Everyone's manager (user id -> user id), across the organisation (one query):
+    a reporting line may pass through people who are not in the program."""
+    return dict(Profile.objects.filter(manager__isnull=False).values_list("user_id", "manager_id"))
+
+
+@dataclass(frozen=True)
+class ReportingLine:
+    manager_id: str | None  # the direct manager, when they are in the input
+    avoid: tuple[str, ...]  # people further up, reached through someone who is not
+
+
+def _reporting_line(user_id: int, managers: dict[int, int], present: dict, depth: int):
+    """The engine follows the manager chain only among the people it is given. Where the
+    chain passes through someone absent (not enrolled, no place left, not in a rematch),
+    the people above them (up to `depth` levels) are passed as people to avoid instead,
+    so that nobody is paired within their reporting line either way."""
+    direct = present.get(managers.get(user_id))
+    avoid, intact, current = [], True, user_id
+    for _ in range(depth):
+        current = managers.get(current)
+        if current is None:
+            break
+        if current not in present:
+            intact = False
+        elif not intact:
+            avoid.append(engine_id(present[current].pk))
+    return ReportingLine(
+        manager_id=engine_id(direct.pk) if direct is not None else None, avoid=tuple(avoid)
+    )
+
+
+def _engine_participant(
+    person: ParticipantRow, skills, places: int, *, reporting_line: ReportingLine
+) -> Participant:
     profile = person.user.profile
-    # The manager counts only when they are in this run too: the engine follows the
-    # reporting line among the people it is given.
-    manager = by_user.get(profile.manager_id)
     offers, gaps = skills[person.pk]
     return Participant(
         id=engine_id(person.pk),
@@ -254,10 +298,11 @@ def _engine_participant(person: ParticipantRow, by_user: dict, skills, places: i
         location=profile.location,
         timezone=profile.timezone or "UTC",
         languages=tuple(profile.languages or ()),
-        manager_id=engine_id(manager.pk) if manager is not None else None,
+        manager_id=reporting_line.manager_id,
         interests=tuple(profile.interests or ()),
         offers=tuple(offers),
         gaps=tuple(gaps),
+        avoid=reporting_line.avoid,
         capacity=places,
     )
 

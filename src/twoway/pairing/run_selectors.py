@@ -209,11 +209,11 @@ def certificate_in_words(stats: dict) -> list[str]:
             f"No fully stable matching exists for these people; {blocking} pair(s) would "
             "both rather be together. The engine found the matching with the fewest.",
         ]
-    total, bound = stats.get("total_score"), stats.get("upper_bound")
+    total, bound = _points(stats.get("total_score")), _points(stats.get("upper_bound"))
     proof = {
         "exact": "solved exactly by a maximum-weight matching algorithm",
         "lp-duals": "proven by dual prices that no better set of pairs exists",
-        "bound": "its total equals an upper bound that no set of pairs can exceed",
+        "bound": "its total equals an upper bound that no choice of these candidates can exceed",
     }
     if stats.get("optimal"):
         words = [
@@ -234,16 +234,20 @@ def certificate_in_words(stats: dict) -> list[str]:
     return words
 
 
+def _points(value) -> str:
+    return "unknown" if value is None else f"{value:,.2f}"
+
+
 def _candidate_graph_words(stats: dict) -> str:
     k, edges = stats.get("k"), stats.get("candidate_edges")
     if stats.get("candidates") == "approximate":
         return (
-            f"The engine searched {edges} candidate pairs: for each person, about their "
+            f"The engine searched {edges:,} candidate pairs: for each person, about their "
             f"{k} best eligible partners, looked for within groups of similar people "
             "(the program is too large to compare everyone with everyone)."
         )
     return (
-        f"The engine searched {edges} candidate pairs: for each person, their {k} best "
+        f"The engine searched {edges:,} candidate pairs: for each person, their {k} best "
         "eligible partners among everyone in the run. Pairs outside those candidates "
         "were not considered."
     )
