@@ -237,7 +237,8 @@ def _report(rows: list[dict]) -> None:
         "database worker executing the run (reading the program, the engine, saving the "
         "proposed pairs), and `matching_run_publish` (the pairings and one notification per "
         "partner, in one transaction). The notification e-mails are queued for the worker "
-        "and not timed.\n\n"
+        "and not timed. The machine is shared and noisy: the same run can take up to three "
+        "times as long while other jobs use its cores.\n\n"
         + table
         + f"\nTarget: under {TARGET_SECONDS} s each: {'met' if verdict else 'NOT met'}.\n"
     )

@@ -44,6 +44,7 @@ from twoway.pairing.models import (
     SelfMatchRound,
 )
 from twoway.pairing.services import proposal_note
+from twoway.pairing.tasks import matching_run_task, notifications_email_task
 from twoway.programs.models import Participant, ParticipantStatus, Program
 
 logger = logging.getLogger(__name__)
@@ -101,8 +102,6 @@ def matching_run_start(
         phase="Waiting for the background worker",
         self_match_round=self_match_round,
     )
-    from twoway.pairing.tasks import matching_run_task  # the task module imports this one
-
     transaction.on_commit(lambda: matching_run_task.enqueue(run.pk))
     return run
 
@@ -530,6 +529,4 @@ def _notify_partners(program: Program, pairings: list[Pairing]) -> None:
             )
     created = Notification.objects.bulk_create(rows, batch_size=2000)
     ids_to_email = [row.pk for row in created]
-    from twoway.pairing.tasks import notifications_email_task
-
     transaction.on_commit(lambda: notifications_email_task.enqueue(ids_to_email))

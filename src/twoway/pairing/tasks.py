@@ -10,6 +10,7 @@ from twoway.notifications.services import notifications_email
 @task()
 def matching_run_task(run_id: int) -> None:
     """Execute a queued matching run (its page shows the progress)."""
+    # Imported here: run_services queues these tasks, so it imports this module.
     from twoway.pairing.run_services import matching_run_execute
 
     matching_run_execute(run_id=run_id)
