@@ -98,7 +98,10 @@ def test_the_remind_command_runs_once_and_says_how_many(tmp_path):
     env = {"TWOWAY_DATA_DIR": str(tmp_path)}
     assert run_twoway("migrate", **env).returncode == 0
     result = run_twoway("remind", **env)
-    assert result.returncode == 0 and "Raised 0 reminder(s)." in result.stdout
+    assert (
+        result.returncode == 0
+        and "Raised 0 reminder(s), recorded 0 new flag(s), sent 0 digest(s)." in result.stdout
+    )
 
 
 def test_the_worker_refuses_a_nonsense_interval():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("twoway.accounts.urls")),
     path("programs/", include("twoway.programs.urls")),
     path("programs/", include("twoway.insights.urls")),
+    path("programs/", include("twoway.pairing.run_urls")),
     path("pairings/", include("twoway.pairing.urls")),
     path("pairings/", include("twoway.relationships.urls")),
     path("notifications/", include("twoway.notifications.urls")),

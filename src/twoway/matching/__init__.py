@@ -4,7 +4,7 @@ Pure Python (numpy, scipy, rustworkx): it never imports Django. The web app buil
 `MatchInput` and calls `match`; the CLI (`twoway match`) does the same from a file.
 """
 
-from twoway.matching.engine import MatchRun, match
+from twoway.matching.engine import MatchRun, PairCheck, check_pairs, match, suggest
 from twoway.matching.errors import InputError
 from twoway.matching.model import (
     Gap,
@@ -27,10 +27,13 @@ __all__ = [
     "MatchRun",
     "Offer",
     "Pair",
+    "PairCheck",
     "Participant",
     "Rules",
     "Stats",
     "Unmatched",
     "Weights",
+    "check_pairs",
     "match",
+    "suggest",
 ]

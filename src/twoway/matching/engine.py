@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,18 +55,29 @@ def match(
     vocabulary: Vocabulary | None = None,
     timer: Timer | None = None,
     exact_limit: int = EXACT_LIMIT,
+    progress: Callable[[str], object] | None = None,
 ) -> MatchRun:
     """Pair the participants. Pure: no files, no Django, the same input gives the same
-    output (`seed` only steers the stable mode's search when no stable matching exists)."""
+    output (`seed` only steers the stable mode's search when no stable matching exists).
+
+    `progress`, when given, is called with each phase's name ("score", "candidates",
+    "solve", "explain") as the phase starts, so a caller can show how far a run is.
+    """
     timer = timer or Timer()
     vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
-    profiles = timer.run("score", lambda: build_profiles(match_input, vocabulary))
-    graph = timer.run("candidates", lambda: generate_candidates(profiles, k))
+
+    def phase(name: str, work: Callable[[], object]):
+        if progress is not None:
+            progress(name)
+        return timer.run(name, work)
+
+    profiles = phase("score", lambda: build_profiles(match_input, vocabulary))
+    graph = phase("candidates", lambda: generate_candidates(profiles, k))
     if mode == "stable":
-        outcome = timer.run("solve", lambda: _solve_stable(profiles, graph, seed))
+        outcome = phase("solve", lambda: _solve_stable(profiles, graph, seed))
     else:
-        outcome = timer.run("solve", lambda: _solve_weighted(profiles, graph, mode, exact_limit))
-    result = timer.run("explain", lambda: _result(profiles, graph, outcome, mode, k))
+        outcome = phase("solve", lambda: _solve_weighted(profiles, graph, mode, exact_limit))
+    result = phase("explain", lambda: _result(profiles, graph, outcome, mode, k))
     stats = dataclasses.replace(result.stats, seconds=dict(timer.seconds))
     result = dataclasses.replace(result, stats=stats)
     return MatchRun(result=result, profiles=profiles, candidates=graph)
@@ -230,3 +241,97 @@ def _unmatched(profiles, outcome: _Outcome, mode: str, groups) -> list[Unmatched
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    """One named pair, scored and explained as a run would, with the hard rules it breaks.
+
+    `pair` is None when the pair breaks a rule (`broken` names each one, using the
+    rule names of `scoring.RULE_NAMES` plus "no_skill_exchange").
+    """
+
+    a: str
+    b: str
+    pair: Pair | None
+    broken: tuple[str, ...]
+
+
+def check_pairs(
+    match_input: MatchInput,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    vocabulary: Vocabulary | None = None,
+) -> list[PairCheck]:
+    """Score and explain the given pairs of participant ids, or say which rules they break.
+
+    For a coordinator's overrides (a locked pair kept, two partners swapped): the same
+    scoring, rules and explanations as `match`, for pairs the solver did not choose.
+    """
+    vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
+    profiles = build_profiles(match_input, vocabulary)
+    a = np.array([profiles.index[x] for x, _ in pairs], dtype=np.int64)
+    b = np.array([profiles.index[y] for _, y in pairs], dtype=np.int64)
+    evaluation = evaluate_pairs(profiles, a, b)
+    checks = []
+    for position, (x, y) in enumerate(pairs):
+        broken = tuple(rule for rule, mask in evaluation.failures.items() if bool(mask[position]))
+        no_exchange = evaluation.fit_ab[position] <= 0 and evaluation.fit_ba[position] <= 0
+        if no_exchange:
+            broken = (*broken, "no_skill_exchange")
+        if broken or not evaluation.eligible[position]:
+            checks.append(PairCheck(x, y, None, broken or ("no_skill_exchange",)))
+            continue
+        i, j = int(a[position]), int(b[position])
+        pair = Pair(
+            a=x,
+            b=y,
+            score=int(evaluation.weight[position]) / SCORE_SCALE,
+            a_teaches_b=explain.teachings(profiles, i, j),
+            b_teaches_a=explain.teachings(profiles, j, i),
+            bridges=explain.bridges(profiles, i, j),
+            common_ground=explain.common_ground(profiles, i, j),
+        )
+        checks.append(PairCheck(x, y, pair, ()))
+    return checks
+
+
+def suggest(
+    match_input: MatchInput,
+    *,
+    per_person: int = 5,
+    vocabulary: Vocabulary | None = None,
+) -> dict[str, tuple[Pair, ...]]:
+    """Each participant's best eligible partners, best first, scored and explained.
+
+    For a self-match round: people rank these before the stable mode runs on their
+    rankings. Each `Pair` has the participant as `a`. Someone with no eligible partner
+    gets an empty tuple.
+    """
+    vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
+    profiles = build_profiles(match_input, vocabulary)
+    graph = generate_candidates(profiles, per_person)
+    ends = np.concatenate([graph.u, graph.v])
+    others = np.concatenate([graph.v, graph.u])
+    weights = np.concatenate([graph.weight, graph.weight])
+    best: list[list[tuple[int, int]]] = [[] for _ in range(profiles.n)]
+    for edge in np.lexsort((others, -weights, ends)).tolist():
+        mine = best[int(ends[edge])]
+        if len(mine) < per_person:
+            mine.append((int(others[edge]), int(weights[edge])))
+    ids = [participant.id for participant in profiles.participants]
+    return {
+        ids[i]: tuple(
+            Pair(
+                a=ids[i],
+                b=ids[j],
+                score=weight / SCORE_SCALE,
+                a_teaches_b=explain.teachings(profiles, i, j),
+                b_teaches_a=explain.teachings(profiles, j, i),
+                bridges=explain.bridges(profiles, i, j),
+                common_ground=explain.common_ground(profiles, i, j),
+            )
+            for j, weight in partners
+        )
+        for i, partners in enumerate(best)
+    }

@@ -17,6 +17,7 @@ RULE_LABELS = {
     "avoid": "avoid list",
     "exclude_pairs": "earlier pairing or exit",
     "reciprocity": "one-way only (reciprocity is required)",
+    "no_skill_exchange": "no skill exchange (neither offers what the other wants to learn)",
 }
 
 

@@ -69,6 +69,11 @@ def _plain(value: Any) -> Any:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def to_plain(value: Any) -> Any:
+    """An engine record (a Pair, Stats ...) as plain JSON values: dicts, lists, numbers."""
+    return _plain(value)
+
+
 def result_to_json(result: MatchResult, *, timings: bool = True) -> str:
     return json.dumps(result_to_dict(result, timings=timings), indent=2, ensure_ascii=False) + "\n"
 

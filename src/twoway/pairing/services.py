@@ -92,14 +92,19 @@ def pairing_propose(
         explanation=explanation,
     )
     for me, partner in ((a, b), (b, a)):
-        note = Note(
-            NotificationKind.PAIRING_PROPOSED,
-            f"You have a proposed partner in {me.program.name}: {partner.user.full_name}. "
-            "See why, then accept or decline.",
-            link=_pairing_link(pairing),
-        )
+        note = proposal_note(program=me.program, partner=partner, pairing=pairing)
         notify(recipients=[me.user], note=note, email=email)
     return pairing
+
+
+def proposal_note(*, program, partner: Participant, pairing: Pairing) -> Note:
+    """What someone is told about a new proposal (also used by a run's publish, in bulk)."""
+    return Note(
+        NotificationKind.PAIRING_PROPOSED,
+        f"You have a proposed partner in {program.name}: {partner.user.full_name}. "
+        "See why, then accept or decline.",
+        link=_pairing_link(pairing),
+    )
 
 
 def _swapped(explanation: dict) -> dict:

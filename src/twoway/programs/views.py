@@ -14,6 +14,7 @@ PROGRAM_TABS = (
     ("overview", "Overview", "programs:overview", Access.REPORT),
     ("people", "People", "programs:people", Access.COORDINATE),
     ("applications", "Applications", "programs:applications", Access.COORDINATE),
+    ("matching", "Matching", "matching:runs", Access.COORDINATE),
     ("health", "Health", "insights:health", Access.COORDINATE),
     ("exits", "Exits", "insights:exits", Access.COORDINATE),
     ("reports", "Reports", "insights:reports", Access.REPORT),

@@ -22,15 +22,7 @@ from twoway.insights.services.exits import pairing_pulses_read
 from twoway.pairing.models import Pairing
 from twoway.programs.access import Access, program_view
 from twoway.programs.models import Program
-from twoway.programs.views import PROGRAM_TABS, program_context
-
-
-def _matching_tab_url(program: Program) -> str | None:
-    """Where pairings are made, when the program frame has that tab."""
-    for key, _label, name, _access in PROGRAM_TABS:
-        if key == "matching":
-            return reverse(name, args=[program.slug])
-    return None
+from twoway.programs.views import program_context
 
 
 @require_GET
@@ -49,7 +41,7 @@ def health(request: HttpRequest, program: Program) -> HttpResponse:
         chosen=chosen,
         health=page,
         filtering=bool(chosen["flag"] or chosen["status"]),
-        matching_url=_matching_tab_url(program),
+        matching_url=reverse("matching:runs", args=[program.slug]),
         back=request.get_full_path(),
     )
     return render(request, "insights/health/page.html", context)
