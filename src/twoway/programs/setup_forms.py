@@ -94,9 +94,8 @@ class ProgramFieldsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            # A value that did not parse cannot be judged yet; fix that first.
-            return cleaned
+        # A field that did not parse keeps its value from before the change, so every
+        # other problem is still shown at once; its own parse error stays the one shown.
         values = self.base_values() | self.changes()
         for problem in program_problems(values, program=self.program):
             self._add_problem(problem.field, problem.message)
@@ -222,8 +221,13 @@ class ProgramSetupForm(ProgramFieldsForm):
 
     def changes(self) -> dict[str, Any]:
         changes = super().changes()
+        current = self.program.matching_rules()
+        # A rule that did not parse is judged at its current value, not as empty.
         changes["rules"] = {
-            spec.name: self.cleaned_data.get(rule_field_name(spec)) for spec in RULE_SPECS
+            spec.name: self.cleaned_data.get(name)
+            if (name := rule_field_name(spec)) in self.cleaned_data
+            else getattr(current, spec.name)
+            for spec in RULE_SPECS
         }
         return changes
 
