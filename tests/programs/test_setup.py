@@ -82,6 +82,12 @@ def test_the_new_program_page_creates_and_lands_on_setup(client, cast):
     assert program.is_pilot and program.pilot_size == 30
 
 
+def test_the_new_program_page_shows_the_web_address_pattern_as_text(client, cast):
+    client.force_login(cast.dana)
+    page = client.get(reverse("programs:new")).content.decode()
+    assert "/programs/&lt;this&gt;/." in page
+
+
 def test_the_new_program_page_shows_the_error_next_to_the_field(client, cast):
     client.force_login(cast.dana)
     response = client.post(reverse("programs:new"), {"name": "X", "purpose": "Y", "is_pilot": "on"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
 
 from twoway.core.forms import DatePicker
 from twoway.matching.rules import RULE_SPECS, RuleSpec
@@ -114,8 +115,10 @@ class ProgramNewForm(ProgramFieldsForm):
         label="Web address",
         required=False,
         max_length=60,
-        help_text="The program's address: /programs/<this>/. Leave it empty to make one "
-        "from the name.",
+        # Help text is rendered as HTML: unescaped, "<this>" would be an unknown tag.
+        help_text=escape(
+            "The program's address: /programs/<this>/. Leave it empty to make one from the name."
+        ),
     )
     field_order = ["name", "slug", "purpose", "is_pilot", "pilot_size"]
 
