@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.factories import ProgramFactory, exchange, pairing_of
 from tests.insights.report_data import group_of, held, person, pulse
 from tests.permissions import assert_anonymous_sent_to_sign_in, response_as
-from twoway.insights.csv_export import safe_cell
+from twoway.core.csv_export import safe_cell
 from twoway.pairing.models import Decline, Exit, PairingStatus
 from twoway.relationships.models import (
     Endorsement,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
@@ -473,3 +476,15 @@ def test_the_coordinator_opens_the_upload_page(client, cast):
     response = client.get(reverse("programs:import-upload", args=["river"]))
     assert response.status_code == 200
     assert "the template" in response.content.decode()
+
+
+def test_the_problems_csv_keeps_what_the_file_said_as_text_not_formulas(client, cast):
+    header = HEADER + ',=HYPERLINK("http://evil.example")'
+    twice = row("-2+3@example.org") + ","
+    batch = batch_of(cast, csv_of(twice, twice, header=header))
+    client.force_login(cast.dana)
+    download = client.get(reverse("programs:import-problems", args=["river", batch.pk]))
+    lines = list(csv.reader(io.StringIO(download.content.decode())))[1:]
+    assert lines[0][1] == '\'=hyperlink("http://evil.example")'
+    assert lines[-1][2].startswith("'-2+3@example.org is also on row 2")
+    assert download["Cache-Control"] == "private, no-store"

@@ -156,6 +156,13 @@ def test_addresses_are_split_on_commas_spaces_and_lines_with_names_kept():
     ]
 
 
+def test_the_invite_page_shows_the_example_address_as_text(client, cast):
+    client.force_login(cast.dana)
+    page = client.get(reverse("programs:people-invite", args=["river"])).content.decode()
+    assert "as in Ana Lima &lt;ana.lima@example.org&gt;." in page
+    assert "<ana.lima@example.org>" not in page
+
+
 def test_each_bad_address_is_named_and_nobody_is_invited(client, cast):
     client.force_login(cast.dana)
     response = client.post(

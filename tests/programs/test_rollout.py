@@ -99,3 +99,21 @@ def test_only_coordinators_may_roll_out(client, cast, pilot, who):
     url = reverse("programs:rollout", args=[pilot.slug])
     assert client.get(url).status_code == 404
     assert client.post(url, {"name": "Mine"}).status_code == 404
+
+
+def test_a_pilot_is_rolled_out_once_so_a_double_submit_copies_nobody_twice(cast, pilot):
+    program_roll_out(pilot=pilot, by=cast.dana, name="River for all", slug="", close_pilot=False)
+    with pytest.raises(ActionError, match="already rolled out into River for all"):
+        program_roll_out(
+            pilot=pilot, by=cast.dana, name="River for all", slug="", close_pilot=False
+        )
+    assert Program.objects.filter(rolled_out_from=pilot).count() == 1
+    assert Participant.objects.filter(program__rolled_out_from=pilot).count() == 3
+
+
+def test_the_rollout_page_of_a_pilot_already_rolled_out_says_into_what(client, cast, pilot):
+    program_roll_out(pilot=pilot, by=cast.dana, name="River for all", slug="", close_pilot=False)
+    client.force_login(cast.dana)
+    response = client.get(reverse("programs:rollout", args=[pilot.slug]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("programs:setup", args=[pilot.slug])
+    assert "already rolled out into River for all" in response.content.decode()

@@ -82,6 +82,12 @@ def test_the_new_program_page_creates_and_lands_on_setup(client, cast):
     assert program.is_pilot and program.pilot_size == 30
 
 
+def test_the_new_program_page_shows_the_web_address_pattern_as_text(client, cast):
+    client.force_login(cast.dana)
+    page = client.get(reverse("programs:new")).content.decode()
+    assert "/programs/&lt;this&gt;/." in page
+
+
 def test_the_new_program_page_shows_the_error_next_to_the_field(client, cast):
     client.force_login(cast.dana)
     response = client.post(reverse("programs:new"), {"name": "X", "purpose": "Y", "is_pilot": "on"})
@@ -223,3 +229,17 @@ def test_the_setup_page_runs_a_fixed_number_of_queries(client, cast, django_asse
 
 
 SETUP_QUERIES = 4  # session, user, the program (with access), the navigation
+
+
+def test_a_value_that_does_not_parse_does_not_hide_the_other_problems(client, cast):
+    client.force_login(cast.dana)
+    data = setup_post_data(ProgramSetupForm(program=cast.river))
+    data |= {"stalled_after_days": "soon", "rule_min_level_gap": "two"}
+    data |= {"capacity": 99, "starts_on": "2027-01-10", "ends_on": "2027-01-01"}
+    response = client.post(setup_url(cast.river), data)
+    errors = response.context["form"].errors
+    assert errors["stalled_after_days"] == ["Enter a whole number."]
+    assert errors["rule_min_level_gap"] == ["Enter a whole number."]
+    assert errors["capacity"] == ["Enter a number from 1 to 10."]
+    assert errors["ends_on"] == ["The end date must be on or after the start."]
+    assert set(errors) == {"stalled_after_days", "rule_min_level_gap", "capacity", "ends_on"}

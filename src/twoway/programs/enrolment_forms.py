@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
 
 from twoway.programs.enrolment import MAX_ADDRESSES
 from twoway.programs.imports import COLUMNS, MAX_UPLOAD_BYTES
@@ -12,8 +13,11 @@ class InviteListForm(forms.Form):
     addresses = forms.CharField(
         label="E-mail addresses",
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=f"Separate them with commas, spaces or new lines; a name may come first, "
-        f"as in Ana Lima <ana.lima@example.org>. Up to {MAX_ADDRESSES} at once.",
+        # Django renders help text as HTML: unescaped, the example address would be a tag.
+        help_text=escape(
+            "Separate them with commas, spaces or new lines; a name may come first, "
+            f"as in Ana Lima <ana.lima@example.org>. Up to {MAX_ADDRESSES} at once."
+        ),
     )
 
 

@@ -5,14 +5,13 @@ Views only translate: read the request, call a service or selector, answer.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from twoway.core.csv_export import csv_response
 from twoway.core.errors import ActionError
 from twoway.profiles.models import LEVEL_MAX, LEVEL_MIN
 from twoway.programs import enrolment, imports
@@ -181,12 +180,10 @@ def import_progress(request, program: Program, batch_id: int):
 def import_problems(request, program: Program, batch_id: int):
     """Every problem of a batch as CSV, for files with more than the page shows."""
     batch = import_of(program, batch_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="problems-{batch.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["row", "column", "problem"])
-    writer.writerows([p["row"], p["column"], p["message"]] for p in batch.problems)
-    return response
+    # Columns and messages quote the uploaded file: escaped, as they open in a spreadsheet.
+    rows = [("row", "column", "problem")]
+    rows += [(p["row"], p["column"], p["message"]) for p in batch.problems]
+    return csv_response(f"problems-{batch.pk}.csv", rows)
 
 
 @program_view(Access.COORDINATE)

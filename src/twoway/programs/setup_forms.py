@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
 
 from twoway.core.forms import DatePicker
 from twoway.matching.rules import RULE_SPECS, RuleSpec
@@ -94,9 +95,8 @@ class ProgramFieldsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            # A value that did not parse cannot be judged yet; fix that first.
-            return cleaned
+        # A field that did not parse keeps its value from before the change, so every
+        # other problem is still shown at once; its own parse error stays the one shown.
         values = self.base_values() | self.changes()
         for problem in program_problems(values, program=self.program):
             self._add_problem(problem.field, problem.message)
@@ -115,8 +115,10 @@ class ProgramNewForm(ProgramFieldsForm):
         label="Web address",
         required=False,
         max_length=60,
-        help_text="The program's address: /programs/<this>/. Leave it empty to make one "
-        "from the name.",
+        # Help text is rendered as HTML: unescaped, "<this>" would be an unknown tag.
+        help_text=escape(
+            "The program's address: /programs/<this>/. Leave it empty to make one from the name."
+        ),
     )
     field_order = ["name", "slug", "purpose", "is_pilot", "pilot_size"]
 
@@ -222,8 +224,13 @@ class ProgramSetupForm(ProgramFieldsForm):
 
     def changes(self) -> dict[str, Any]:
         changes = super().changes()
+        current = self.program.matching_rules()
+        # A rule that did not parse is judged at its current value, not as empty.
         changes["rules"] = {
-            spec.name: self.cleaned_data.get(rule_field_name(spec)) for spec in RULE_SPECS
+            spec.name: self.cleaned_data.get(name)
+            if (name := rule_field_name(spec)) in self.cleaned_data
+            else getattr(current, spec.name)
+            for spec in RULE_SPECS
         }
         return changes
 

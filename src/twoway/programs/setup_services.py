@@ -406,6 +406,10 @@ def program_roll_out(*, pilot: Program, by, name: str, slug: str, close_pilot: b
     if problems:
         raise problems[0]
     with transaction.atomic():
+        # The pilot's row puts a double submit, or two coordinators, in line: the
+        # second finds the rollout made and copies the team and people no second time.
+        Program.objects.select_for_update().filter(pk=pilot.pk).first()
+        _refuse_if_rolled_out(pilot)
         program = Program.objects.create(
             name=values["name"],
             slug=values["slug"],
@@ -422,6 +426,14 @@ def program_roll_out(*, pilot: Program, by, name: str, slug: str, close_pilot: b
             Program.objects.filter(pk=pilot.pk).update(status=ProgramStatus.CLOSED)
             pilot.status = ProgramStatus.CLOSED
     return program
+
+
+def _refuse_if_rolled_out(pilot: Program) -> None:
+    earlier = pilot.rollouts.order_by("pk").first()
+    if earlier is not None:
+        raise ActionError(
+            f"{pilot.name} was already rolled out into {earlier.name}; invite more people there."
+        )
 
 
 def _copy_participants(pilot: Program, program: Program) -> None:

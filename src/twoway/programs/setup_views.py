@@ -137,6 +137,14 @@ def rollout(request: HttpRequest, program: Program) -> HttpResponse:
             "Only a pilot can be scaled up into a full program.",
         )
         return redirect("programs:setup", slug=program.slug)
+    rolled_out = program.rollouts.order_by("pk").first()
+    if rolled_out is not None:
+        messages.info(
+            request,
+            f"{program.name} was already rolled out into {rolled_out.name}; a pilot is "
+            "rolled out once. Invite more people there.",
+        )
+        return redirect("programs:setup", slug=program.slug)
     form = RolloutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from twoway.insights.csv_export import csv_response
+from twoway.core.csv_export import csv_response
 from twoway.insights.selectors.reports import (
     MIN_GROUP,
     TOP_SKILLS,
