@@ -12,7 +12,15 @@ from django.db.models import Count, F, Max, Q
 
 from twoway.accounts.models import User
 from twoway.demo.seed import DRAFT_SLUG, PILOT_SLUG, seed_demo
-from twoway.pairing.models import Exit, Pairing, PairingStatus
+from twoway.pairing.models import (
+    Exit,
+    MatchingRun,
+    Pairing,
+    PairingStatus,
+    PairRule,
+    ProposedPair,
+    RunStatus,
+)
 from twoway.pairing.selectors import side_of
 from twoway.profiles.models import Gap, Offer, Profile
 from twoway.profiles.selectors import skills_awaiting_curation
@@ -197,3 +205,24 @@ def test_skills_people_proposed_wait_for_curation(demo):
     coordinator = User.objects.get(email=demo.sign_ins[0].email)
     names = {skill.name for skill in skills_awaiting_curation(coordinator).skills}
     assert names == {"British Sign Language", "Grant writing"}
+
+
+def test_the_pilot_pairings_come_from_a_published_matching_run(demo):
+    pilot = Program.objects.get(slug=PILOT_SLUG)
+    [run] = MatchingRun.objects.filter(program=pilot)
+    assert (
+        run.status == RunStatus.PUBLISHED and run.published_at < pilot.pairings.first().started_at
+    )
+    proposed = {
+        (pair.participant_a_id, pair.participant_b_id): pair.explanation
+        for pair in ProposedPair.objects.filter(run=run)
+    }
+    made = {(p.participant_a_id, p.participant_b_id): p.explanation for p in pilot.pairings.all()}
+    assert made == proposed  # every pairing, with the engine's own explanation
+    # The pilot requires two-way learning: the engine found something in each direction.
+    assert all(e["a_teaches_b"] and e["b_teaches_a"] for e in made.values())
+    # Only the printed pair was locked by the coordinator; its lock was used up.
+    [locked] = ProposedPair.objects.filter(run=run, locked=True)
+    names = {locked.participant_a.user.full_name, locked.participant_b.user.full_name}
+    assert names == {"Margaret Lindqvist", "Jamie Chen"}
+    assert not PairRule.objects.filter(program=pilot).exists()

@@ -128,6 +128,11 @@ def test_an_open_program_is_listed_at_home_and_the_person_applies(client, open_r
     assert "Applied" in text and apply_url(open_river) not in text
 
 
+def test_a_programs_own_coordinator_is_not_invited_to_join_it(client, open_river, cast):
+    client.force_login(cast.dana)
+    assert apply_url(open_river) not in client.get("/").content.decode()
+
+
 def test_the_apply_page_is_404_when_enrolment_is_not_open(client, cast, outsider):
     client.force_login(outsider)
     assert client.get(apply_url(cast.river)).status_code == 404

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from twoway.accounts.models import User
+from twoway.demo.matching import ACCEPTANCE_FIELDS, accept_both
 from twoway.demo.org import Person
 from twoway.pairing.models import Exit, ExitReason, Pairing, PairingStatus
 from twoway.profiles.models import Gap, Offer, Skill
@@ -75,11 +76,17 @@ class PilotWriter:
         self.now = now
         self.users: dict[int, User] = users
         self.participants: dict[int, Participant] = {}
+        self._person: dict[int, Person] = {}
+        self._offers: dict[int, list[Skill]] = {}
 
-    def write(self, plans: list[PairPlan]) -> None:
+    def enrol(self, plans: list[PairPlan]) -> None:
+        """Everyone in the plans joins the pilot with a completed profile."""
         self._enrol(plans)
         self._offers_and_gaps(plans)
-        pairings = self._pairings(plans)
+
+    def live(self, plans: list[PairPlan], pairings: list[Pairing]) -> None:
+        """The weeks since the pilot began, for the pairings the matching run made."""
+        pairings = self._accepted(plans, pairings)
         conversations = self._conversations(plans, pairings)
         self._exchanges(plans, pairings, conversations)
         self._agreements(plans, pairings)
@@ -98,12 +105,13 @@ class PilotWriter:
                 program=self.program,
                 user=self.users[p.key],
                 **practicalities(self.rng),
-                enrolled_at=(enrolled := self._start() - timedelta(days=self.rng.randint(7, 21))),
+                enrolled_at=(enrolled := self.start() - timedelta(days=self.rng.randint(7, 21))),
                 profile_completed_at=enrolled + timedelta(days=2),
             )
             for p in people
         )
         self.participants = {p.key: part for p, part in zip(people, created, strict=True)}
+        self._person = {p.key: p for p in people}
 
     def _offers_and_gaps(self, plans: list[PairPlan]) -> None:
         offers, gaps = [], []
@@ -113,6 +121,7 @@ class PilotWriter:
                 (plan.junior, plan.junior_offers, plan.junior_gaps),
             ):
                 part = self.participants[person.key]
+                self._offers[person.key] = teaches
                 offers += [
                     Offer(participant=part, skill=s, proficiency=self.rng.randint(3, 5))
                     for s in teaches
@@ -125,72 +134,51 @@ class PilotWriter:
 
     # --- pairings -----------------------------------------------------------
 
-    def _start(self) -> datetime:
+    def plans_for(self, pairings: list[Pairing], *, kinds: list[str]) -> list[PairPlan]:
+        """One plan per pairing the engine made: who is the senior, which story the
+        pairing tells, and the skills that flow each way as the engine explained them."""
+        person_of = {part.pk: self._person[key] for key, part in self.participants.items()}
+        names = {
+            item["skill"]
+            for pairing in pairings
+            for side in ("a_teaches_b", "b_teaches_a")
+            for item in pairing.explanation.get(side, [])
+        }
+        skills = {skill.name: skill for skill in Skill.objects.filter(name__in=names)}
+        plans = []
+        for pairing, kind in zip(pairings, kinds, strict=True):
+            a, b = person_of[pairing.participant_a_id], person_of[pairing.participant_b_id]
+            teaches = {
+                a.key: [skills[t["skill"]] for t in pairing.explanation.get("a_teaches_b", [])],
+                b.key: [skills[t["skill"]] for t in pairing.explanation.get("b_teaches_a", [])],
+            }
+            senior, junior = (a, b) if a.level >= b.level else (b, a)
+            plans.append(
+                PairPlan(
+                    senior=senior,
+                    junior=junior,
+                    kind=kind,
+                    senior_offers=self._offers[senior.key],
+                    junior_offers=self._offers[junior.key],
+                    senior_gaps=teaches[junior.key],
+                    junior_gaps=teaches[senior.key],
+                )
+            )
+        return plans
+
+    def start(self) -> datetime:
         start = self.program.starts_on
         return self.now.replace(year=start.year, month=start.month, day=start.day, hour=9, minute=0)
 
-    def _pairings(self, plans: list[PairPlan]) -> list[Pairing]:
-        pairings = []
-        for plan in plans:
-            senior, junior = self._parts(plan)
-            a, b = sorted((senior, junior), key=lambda p: p.pk)
-            started = self._start() + timedelta(days=self.rng.randint(3, 10))
-            status = STATUS_BY_KIND[plan.kind]
-            pairings.append(
-                Pairing(
-                    program=self.program,
-                    participant_a=a,
-                    participant_b=b,
-                    status=status,
-                    score=round(self.rng.uniform(0.68, 0.93), 3),
-                    explanation=self._explanation(plan, a is senior),
-                    proposed_at=started - timedelta(days=5),
-                    accepted_by_a_at=started - timedelta(days=3),
-                    accepted_by_b_at=started - timedelta(days=2),
-                    accepted_at=started - timedelta(days=2),
-                    started_at=started,
-                )
-            )
-        return Pairing.objects.bulk_create(pairings)
+    def _accepted(self, plans: list[PairPlan], pairings: list[Pairing]) -> list[Pairing]:
+        for plan, pairing in zip(plans, pairings, strict=True):
+            started = self.start() + timedelta(days=self.rng.randint(3, 10))
+            accept_both(pairing, started=started, status=STATUS_BY_KIND[plan.kind])
+        Pairing.objects.bulk_update(pairings, ACCEPTANCE_FIELDS)
+        return pairings
 
     def _parts(self, plan: PairPlan) -> tuple[Participant, Participant]:
         return self.participants[plan.senior.key], self.participants[plan.junior.key]
-
-    @staticmethod
-    def _explanation(plan: PairPlan, senior_is_a: bool) -> dict:
-        """The explanation in the engine's format (twoway.matching.model.Pair)."""
-
-        def teaching(offers: list[Skill], gaps: list[Skill]) -> list[dict]:
-            return [
-                {
-                    "skill": s.name,
-                    "proficiency": 4,
-                    "priority": 5 - gaps.index(s),
-                    "offered_skill": s.name,
-                    "match": "exact",
-                }
-                for s in offers
-                if s in gaps
-            ]
-
-        senior_teaches = teaching(plan.senior_offers, plan.junior_gaps)
-        junior_teaches = teaching(plan.junior_offers, plan.senior_gaps)
-        a, b = (plan.senior, plan.junior) if senior_is_a else (plan.junior, plan.senior)
-        bridges = [
-            {"kind": "department", "a": a.department, "b": b.department},
-            {"kind": "level", "a": str(a.level), "b": str(b.level)},
-        ]
-        if a.office != b.office:
-            bridges.append({"kind": "location", "a": a.office.name, "b": b.office.name})
-        shared_languages = [lang for lang in a.languages if lang in b.languages]
-        shared_interests = sorted(set(a.interests) & set(b.interests))
-        return {
-            "a_teaches_b": senior_teaches if senior_is_a else junior_teaches,
-            "b_teaches_a": junior_teaches if senior_is_a else senior_teaches,
-            "bridges": bridges,
-            "common_ground": [{"kind": "language", "value": v} for v in shared_languages]
-            + [{"kind": "interest", "value": v} for v in shared_interests],
-        }
 
     # --- meetings and the ledger -----------------------------------------------
 
@@ -287,7 +275,7 @@ class PilotWriter:
         interval = timedelta(days=self.program.pulse_interval_days)
         for plan, pairing in zip(plans, pairings, strict=True):
             senior, junior = self._parts(plan)
-            when = self._start() + interval
+            when = self.start() + interval
             while when < self.now and (
                 pairing.status != PairingStatus.EXITED or when < self._exit_time(pairing)
             ):

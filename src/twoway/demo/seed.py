@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from twoway.accounts.models import User
 from twoway.demo import org, proposals, spotlight
+from twoway.demo.matching import pilot_matching_publish
 from twoway.demo.relationships import PairPlan, PilotWriter, practicalities
 from twoway.matching.rules import default_rules_mapping
 from twoway.pairing.models import Pairing
@@ -72,13 +73,22 @@ def seed_demo(*, people: int = 240, seed: int = 7, now: datetime | None = None) 
         coordinator=coordinator,
         sponsor=ceo,
     )
-    plans = _plan_pilot_pairs(rng, persons, named, skills)
+    drawn = _plan_pilot_pairs(rng, persons, named, skills)
     writer = PilotWriter(rng=rng, program=pilot, now=now, users=users)
-    writer.write(plans)
+    writer.enrol(drawn)
     senior, junior = (
-        writer.participants[plans[0].senior.key],
-        writer.participants[plans[0].junior.key],
+        writer.participants[named["senior"].key],
+        writer.participants[named["junior"].key],
     )
+    run = pilot_matching_publish(
+        program=pilot,
+        coordinator=coordinator,
+        locked=(senior, junior),
+        run_at=writer.start() - timedelta(days=12),
+    )
+    pairings = _spotlight_first(list(run.program.pairings.order_by("pk")), senior)
+    plans = writer.plans_for(pairings, kinds=_pair_kinds(len(pairings)))
+    writer.live(plans, pairings)
     spotlight.light_up(
         pairing=Pairing.objects.get(participant_a__in=[senior, junior], program=pilot),
         senior=senior,
@@ -270,6 +280,12 @@ def _plan_pilot_pairs(
         PairPlan.draw(rng, senior=s, junior=j, kind=kind, skills=skills)
         for (s, j), kind in zip(pairs, _pair_kinds(len(pairs)), strict=True)
     ]
+
+
+def _spotlight_first(pairings: list[Pairing], senior: Participant) -> list[Pairing]:
+    """The printed accounts' pairing leads: the story gives it the first kind."""
+    theirs = [p for p in pairings if senior.pk in (p.participant_a_id, p.participant_b_id)]
+    return theirs + [p for p in pairings if p not in theirs]
 
 
 def _pair_kinds(count: int) -> list[str]:

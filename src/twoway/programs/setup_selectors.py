@@ -73,8 +73,8 @@ def application_queue(program: Program) -> ApplicationQueue:
 
 
 def programs_to_join(user) -> list[Program]:
-    """Programs open to anyone that `user` is not enrolled in, each marked `applied` when
-    their application waits for a decision. One query."""
+    """Programs open to anyone that `user` is not enrolled in and does not coordinate,
+    each marked `applied` when their application waits for a decision. One query."""
     enrolled = Participant.objects.filter(
         program=OuterRef("pk"), user=user, status=ParticipantStatus.ENROLLED
     )
@@ -84,6 +84,7 @@ def programs_to_join(user) -> list[Program]:
     return list(
         Program.objects.filter(open_enrolment=True, status__in=TAKES_APPLICATIONS)
         .exclude(Exists(enrolled))
+        .exclude(coordinators=user)
         .annotate(applied=Exists(pending))
         .order_by("name")
     )
