@@ -192,6 +192,8 @@ def test_a_locked_pair_is_kept_by_the_next_run(program, coordinator):
     )
     assert kept.explanation["a_teaches_b"] and kept.score == chosen.score
     assert second.pairs.count() == 3 and second.stats["locked_pairs"] == 1
+    # The locked pair's partners are paired by the run, not listed without a partner.
+    assert second.unmatched == []
 
 
 def test_unlocking_frees_the_pair_for_the_next_run(program, coordinator):

@@ -145,13 +145,16 @@ def engine_input_for(
 
     everyone = engine_people(people)
     with_places = engine_people([person for person in people if places[person.pk] > 0])
+    # People in a locked pair are paired by this run, even when the lock took their
+    # last place; only those whose places were all taken before it are left out.
+    in_locks = {person for pair in locked for person in pair}
     left_out = [
         {
             "participant": person.pk,
-            "reason": _no_place_reason(open_count[person.pk], program.capacity, locked, person.pk),
+            "reason": _no_place_reason(open_count[person.pk], program.capacity),
         }
         for person in people
-        if places[person.pk] <= 0
+        if places[person.pk] <= 0 and person.pk not in in_locks
     ]
     solver_rules = dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded | locked_ids)))
     return EngineInput(
@@ -222,10 +225,7 @@ def _locks_with_places(locked: list[tuple[int, int]], places: dict[int, int]):
     return kept
 
 
-def _no_place_reason(open_pairings: int, capacity: int, locked, participant_id: int) -> str:
-    in_locks = sum(participant_id in pair for pair in locked)
-    if in_locks and open_pairings < capacity:
-        return "all their places are taken by locked pairs, which this run keeps"
+def _no_place_reason(open_pairings: int, capacity: int) -> str:
     return (
         f"already has {open_pairings} open pairing{'s' if open_pairings != 1 else ''} "
         f"(proposed, accepted or active); the program allows {capacity}"
