@@ -1,14 +1,20 @@
-"""A proposal waiting for Jamie in the enrolling program, as a matching run would make it.
+"""A proposal waiting for Jamie in the enrolling program.
 
 The partner is the first senior colleague from another department; a skill of
-each is what the other wants to learn, so the learning can flow both ways.
+each is what the other wants to learn, so the learning can flow both ways. The
+engine scores and explains the pair, with the program's rules, as it does for a
+pair a coordinator locks.
 """
 
 from __future__ import annotations
 
+from twoway.matching import check_pairs
+from twoway.matching.output import to_plain
+from twoway.pairing.engine_input import engine_id, engine_input_for
 from twoway.pairing.models import Pairing
+from twoway.pairing.run_services import EXPLANATION_KEYS
 from twoway.pairing.services import pairing_propose
-from twoway.profiles.models import Gap, Offer
+from twoway.profiles.models import Gap
 from twoway.programs.models import Participant
 
 
@@ -24,8 +30,9 @@ def propose_a_partner_to(junior: Participant, *, avoid: set[int]) -> Pairing:
     )
     _wants_what_the_other_offers(senior, junior)
     _wants_what_the_other_offers(junior, senior)
+    score, explanation = _engine_says(senior, junior)
     return pairing_propose(
-        first=senior, second=junior, score=0.78, explanation=_explained(senior, junior), email=False
+        first=senior, second=junior, score=score, explanation=explanation, email=False
     )
 
 
@@ -40,36 +47,15 @@ def _wants_what_the_other_offers(learner: Participant, teacher: Participant) -> 
         Gap.objects.filter(pk=lowest.pk).update(skill=offered.skill, priority=4)
 
 
-def _teaching(teacher: Participant, learner: Participant) -> list[dict]:
-    wanted = {gap.skill_id: gap for gap in learner.gaps.select_related("skill")}
-    return [
-        {
-            "skill": offer.skill.name,
-            "proficiency": offer.proficiency,
-            "priority": wanted[offer.skill_id].priority,
-            "offered_skill": offer.skill.name,
-            "match": "exact",
-        }
-        for offer in Offer.objects.filter(participant=teacher).select_related("skill")
-        if offer.skill_id in wanted
-    ]
-
-
-def _explained(first: Participant, second: Participant) -> dict:
-    """The explanation in the engine's format, with `first` as A."""
-    a, b = first.user.profile, second.user.profile
-    bridges = [
-        {"kind": "department", "a": a.department, "b": b.department},
-        {"kind": "level", "a": str(a.level), "b": str(b.level)},
-    ]
-    if a.location != b.location:
-        bridges.append({"kind": "location", "a": a.location, "b": b.location})
-    languages = [lang for lang in a.languages if lang in b.languages]
-    interests = sorted(set(a.interests) & set(b.interests))
-    return {
-        "a_teaches_b": _teaching(first, second),
-        "b_teaches_a": _teaching(second, first),
-        "bridges": bridges,
-        "common_ground": [{"kind": "language", "value": v} for v in languages]
-        + [{"kind": "interest", "value": v} for v in interests],
-    }
+def _engine_says(first: Participant, second: Participant) -> tuple[float, dict]:
+    """The engine's score and explanation for the pair, with `first` as A."""
+    given = engine_input_for(first.program)
+    [check] = check_pairs(
+        given.everyone,
+        [(engine_id(first.pk), engine_id(second.pk))],
+        vocabulary=given.vocabulary,
+    )
+    if check.pair is None:
+        raise ValueError(f"the demo's proposal breaks the program's rules: {check.broken}")
+    explanation = to_plain(check.pair)
+    return check.pair.score, {key: explanation[key] for key in EXPLANATION_KEYS}
