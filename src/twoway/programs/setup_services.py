@@ -233,9 +233,21 @@ def program_create(*, by, **fields) -> Program:
     _refuse_if_invalid(values, None)
     values["rules"] = _stored_rules(values, {})
     with transaction.atomic():
-        program = Program.objects.create(**values)
+        program = _program_created(**values)
         _role_add(program=program, by=by, user=by, role=Role.COORDINATOR)
     return program
+
+
+def _program_created(**values) -> Program:
+    """Create the program; a web address taken a moment ago (two people creating the
+    same program at once passed the check together) is refused like the check does."""
+    try:
+        with transaction.atomic():
+            return Program.objects.create(**values)
+    except IntegrityError as error:
+        if "slug" not in str(error):
+            raise
+        raise ActionError("Another program already uses this web address.", field="slug") from error
 
 
 def program_update(*, program: Program, by, **fields) -> Program:
@@ -410,7 +422,7 @@ def program_roll_out(*, pilot: Program, by, name: str, slug: str, close_pilot: b
         # second finds the rollout made and copies the team and people no second time.
         Program.objects.select_for_update().filter(pk=pilot.pk).first()
         _refuse_if_rolled_out(pilot)
-        program = Program.objects.create(
+        program = _program_created(
             name=values["name"],
             slug=values["slug"],
             status=ProgramStatus.ENROLLING,
