@@ -133,3 +133,22 @@ def test_an_address_taken_at_the_same_moment_is_refused_and_nothing_is_written(
     pilot.refresh_from_db()
     assert pilot.status == ProgramStatus.RUNNING
     assert not Participant.objects.filter(program__slug="taken").exists()
+
+
+def test_the_setup_page_offers_the_rollout_only_until_the_pilot_is_rolled_out(
+    client, cast, pilot, django_assert_num_queries
+):
+    client.force_login(cast.dana)
+    url = reverse("programs:setup", args=[pilot.slug])
+    assert "Plan the full rollout" in client.get(url).content.decode()
+
+    program_roll_out(pilot=pilot, by=cast.dana, name="River for all", slug="", close_pilot=False)
+    with django_assert_num_queries(PILOT_SETUP_QUERIES):
+        page = client.get(url).content.decode()
+
+    assert "Plan the full rollout" not in page
+    assert "Rolled out into" in page and reverse("programs:setup", args=["river-for-all"]) in page
+
+
+# The setup page's queries, and one more for a pilot: has it been rolled out?
+PILOT_SETUP_QUERIES = 5
