@@ -286,3 +286,22 @@ def test_a_proposed_pairing_shows_as_proposed_not_as_paired(client, cast):
     assert response.context["page"].object_list[0].pairing_status == PairingStatus.PROPOSED
     assert '<span class="badge warn">Proposed</span>' in response.content.decode()
     assert names_on(client.get(people_url(show="unpaired"))) == []
+
+
+def test_the_people_tab_says_it_counts_who_has_no_partner_now(client, cast):
+    client.force_login(cast.dana)
+    response = client.get(people_url(show="unpaired"))
+    labels = {key: label for key, label, _ in response.context["filters"]}
+    assert labels["unpaired"] == "No partner now"
+    text = response.content.decode()
+    assert "Partner now" in text and "None now" in text and "Not paired" not in text
+
+
+def test_table_headings_never_break_inside_a_word():
+    # The body breaks long words anywhere (e-mail addresses); "Level" came out as "Leve / l".
+    from pathlib import Path
+
+    import twoway
+
+    css = (Path(twoway.__file__).parent / "core/static/twoway/app.css").read_text()
+    assert "thead th { overflow-wrap: normal; white-space: nowrap; }" in css
