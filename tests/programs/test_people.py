@@ -305,3 +305,17 @@ def test_table_headings_never_break_inside_a_word():
 
     css = (Path(twoway.__file__).parent / "core/static/twoway/app.css").read_text()
     assert "thead th { overflow-wrap: normal; white-space: nowrap; }" in css
+
+
+def test_someone_enrolled_under_an_address_with_capitals_is_not_invited_again(cast):
+    from twoway.accounts.models import User
+
+    User.objects.filter(pk=cast.alice.pk).update(email="Alice@Example.org")
+    outcome = enrolment_invite_list(
+        program=cast.river,
+        text="alice@example.org",
+        invited_by=cast.dana,
+        accept_url_for=lambda token: f"https://t/{token}",
+    )
+    assert [address.email for address in outcome.already_in] == ["alice@example.org"]
+    assert not Invitation.objects.exists()

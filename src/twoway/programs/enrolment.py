@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,9 +117,13 @@ def enrolment_invite_list(
 
 
 def _enrolled_emails(program: Program, emails: list[str]) -> set[str]:
-    rows = Participant.objects.filter(
-        program=program, status=ParticipantStatus.ENROLLED, user__email__in=emails
-    ).values_list("user__email", flat=True)
+    # Addresses are unique ignoring case, and older accounts may keep capitals.
+    rows = (
+        Participant.objects.filter(program=program, status=ParticipantStatus.ENROLLED)
+        .annotate(email_lower=Lower("user__email"))
+        .filter(email_lower__in=emails)
+        .values_list("user__email", flat=True)
+    )
     return {email.lower() for email in rows}
 
 

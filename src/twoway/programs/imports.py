@@ -22,7 +22,8 @@ from datetime import date
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -377,7 +378,9 @@ def _check_against_database(program: Program, checked: Checked) -> None:
     emails = {person.email for person in checked.people}
     wanted = sorted(emails | {person.manager_email for person in checked.people} - {""})
     for chunk in _chunks(wanted):
-        for user_id, email in User.objects.filter(email__in=chunk).values_list("pk", "email"):
+        # Addresses are unique ignoring case, and older accounts may keep capitals.
+        accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+        for user_id, email in accounts.values_list("pk", "email"):
             checked.user_ids[email.lower()] = user_id
     ids = [checked.user_ids[email] for email in emails if email in checked.user_ids]
     for chunk in _chunks(ids):
@@ -494,8 +497,22 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+# What a unique index refusing a row means to the coordinator: someone else saved an
+# account or a place for one of these people while this file was being saved.
+CLASHED = (
+    "someone was given an account or a place in the program at the same moment, "
+    "by another import, an invitation or an application; upload the file again to "
+    "check it against what is saved now"
+)
+
+
 def _record_failure(batch: ImportBatch, error: Exception) -> None:
-    reason = str(error) if isinstance(error, ImportChanged) else f"{type(error).__name__}: {error}"
+    if isinstance(error, ImportChanged):
+        reason = str(error)
+    elif isinstance(error, IntegrityError):
+        reason = CLASHED
+    else:
+        reason = f"{type(error).__name__}: {error}"
     batch.status = ImportStatus.FAILED
     batch.rows_saved = 0
     batch.summary = {**batch.summary, "error": f"Nothing was saved: {reason}"}
