@@ -21,6 +21,7 @@ from twoway.core.errors import ActionError
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.programs.models import Participant, ParticipantStatus, Program
+from twoway.programs.places import pilot_places_check
 
 # One paste is a team or a department; a whole organisation comes as a CSV import.
 MAX_ADDRESSES = 500
@@ -106,6 +107,13 @@ def enrolment_invite_list(
     for address in addresses:
         (outcome.already_in if address.email in enrolled else outcome.invited).append(address)
     with transaction.atomic():
+        pilot_places_check(
+            program=program,
+            adding=len(outcome.invited),
+            joining=[address.email for address in outcome.invited],
+            field="addresses",
+            nobody="Nobody was invited",
+        )
         created = invitations_create_many(
             program=program,
             people=[(address.email, address.full_name) for address in outcome.invited],

@@ -41,6 +41,7 @@ from twoway.programs.models import (
     ParticipantStatus,
     Program,
 )
+from twoway.programs.places import pilot_places
 
 logger = logging.getLogger(__name__)
 
@@ -369,6 +370,7 @@ def import_check(program: Program, text: str, *, progress=None) -> Checked:
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, len(rows))
     _check_against_database(program, checked)
+    _check_pilot_places(program, checked)
     checked.problems.sort(key=lambda problem: problem["row"])
     return checked
 
@@ -405,6 +407,21 @@ def _check_against_database(program: Program, checked: Checked) -> None:
                 "manager_email",
                 f"{person.manager_email} is neither in this file nor an existing account",
             )
+
+
+def _check_pilot_places(program: Program, checked: Checked) -> None:
+    """A pilot takes no more people than its size: the first row past it is named."""
+    places = pilot_places(program, joining=[person.email for person in checked.people])
+    if places is None or len(checked.people) <= places.left:
+        return
+    first_extra = checked.people[places.left]
+    checked.problem(
+        first_extra.row,
+        "(all)",
+        f"{places.in_words()} This file enrols {len(checked.people)}, so this row and the "
+        f"{len(checked.people) - places.left - 1} after it would not fit: remove rows, or "
+        "raise the pilot size in Setup",
+    )
 
 
 def _chunks(values: list) -> Iterator[list]:
@@ -467,6 +484,9 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
     started = time.perf_counter()
     try:
         with transaction.atomic():
+            # The program's row first: enrolments at the same moment (an approval, an
+            # invitation accepted) count the pilot's places one after the other.
+            Program.objects.select_for_update().filter(pk=batch.program_id).first()
             checked = import_check(batch.program, batch.csv_text)
             if checked.problems:
                 raise ImportChanged(

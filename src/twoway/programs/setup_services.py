@@ -145,6 +145,7 @@ def program_problems(
         )
     problems += _slug_problems(values.get("slug"), program)
     problems += _pilot_problems(values.get("is_pilot"), values.get("pilot_size"))
+    problems += _pilot_size_below_enrolled(values, program)
     starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
     if isinstance(starts_on, date) and isinstance(ends_on, date) and ends_on < starts_on:
         problems.append(ActionError("The end date must be on or after the start.", field="ends_on"))
@@ -158,6 +159,23 @@ def program_problems(
             problems.append(ActionError(f"Enter a number from {low:g} to {high:g}.", field=field))
     problems += rule_problems(values.get("rules") or {})
     return problems
+
+
+def _pilot_size_below_enrolled(values: dict[str, Any], program: Program | None):
+    size = values.get("pilot_size")
+    if program is None or not values.get("is_pilot") or not isinstance(size, int):
+        return []
+    enrolled = Participant.objects.filter(
+        program=program, status=ParticipantStatus.ENROLLED
+    ).count()
+    if size >= enrolled:
+        return []
+    return [
+        ActionError(
+            f"{enrolled} people are already enrolled: the pilot size cannot be under that.",
+            field="pilot_size",
+        )
+    ]
 
 
 def _slug_problems(slug: Any, program: Program | None) -> list[ActionError]:
