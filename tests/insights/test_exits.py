@@ -252,9 +252,9 @@ def _grow(cast, count):
         pairing.participant_b.save()
 
 
-# session, user, program, exits, declines, open requests, requests dealt with, audit log,
-# the pairings it names, and the navigation (the bell)
-EXITS_PAGE_QUERIES = 10
+# session, user, program, exits, declines, open requests, requests dealt with, rematches
+# under way, audit log, the pairings it names, and the navigation (the bell)
+EXITS_PAGE_QUERIES = 11
 
 
 def test_the_queue_costs_the_same_queries_however_long_it_is(

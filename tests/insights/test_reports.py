@@ -321,3 +321,12 @@ def test_the_figures_export_lists_every_chart_with_the_same_withholding(mixed):
     assert ("Departments", "Engineering × Finance") not in figures  # each pair once
     assert figures[("Pulse", "2026-09 mean fit")] == "4"
     assert figures[("Pulse", "2026-10 respondents")] == FEWER_THAN
+
+
+def test_the_funnel_says_it_counts_everyone_ever_paired_not_only_those_paired_now():
+    # The People tab's filter counts people without a partner now; the funnel counts
+    # anyone who ever had an accepted pairing: each label says which.
+    program = ProgramFactory()
+    steps = program_report(program).funnel.steps
+    assert steps[2].label == "Ever paired"
+    assert "now or earlier" in steps[2].explanation

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
 from django.urls import reverse
 
 from tests.factories import ParticipantFactory, ProfileFactory, UserFactory
@@ -305,7 +304,7 @@ def test_a_failure_on_row_k_leaves_nothing_behind_and_the_batch_says_why(
 
     def fail_on_row_7(person, user_ids):
         if person.row == 7:
-            raise IntegrityError("profile refused on row 7")
+            raise RuntimeError("profile refused on row 7")
         return build(person, user_ids)
 
     monkeypatch.setattr(imports, "_profile_for", fail_on_row_7)
@@ -488,3 +487,46 @@ def test_the_problems_csv_keeps_what_the_file_said_as_text_not_formulas(client, 
     assert lines[0][1] == '\'=hyperlink("http://evil.example")'
     assert lines[-1][2].startswith("'-2+3@example.org is also on row 2")
     assert download["Cache-Control"] == "private, no-store"
+
+
+# --- Addresses are one account whatever their capitals -------------------------------------
+
+
+def test_an_account_stored_with_capitals_is_found_and_enrolled_not_created_again(cast):
+    ana = UserFactory(email="ana@example.org")
+    User.objects.filter(pk=ana.pk).update(email="Ana.Lima@Example.org")  # an older account
+    checked = import_check(cast.river, csv_of(row("ana.lima@example.org", "Ana Lima")))
+    assert checked.summary()["existing_accounts"] == 1
+
+    batch = import_commit(batch=batch_of(cast, csv_of(row("ana.lima@example.org", "Ana Lima"))))
+
+    assert batch.status == ImportStatus.DONE
+    assert User.objects.filter(email__iexact="ana.lima@example.org").count() == 1
+    assert Participant.objects.filter(program=cast.river, user=ana).exists()
+
+
+def test_someone_enrolled_under_an_address_with_capitals_is_already_enrolled(cast):
+    User.objects.filter(pk=cast.alice.pk).update(email="Alice@Example.org")
+    assert problems_of(cast, csv_of(row("alice@example.org"))) == [
+        "row 2, column email: alice@example.org is already enrolled in River"
+    ]
+
+
+def test_a_clash_with_a_save_at_the_same_moment_is_told_in_words_not_as_a_database_error(
+    cast, monkeypatch
+):
+    batch = batch_of(cast, csv_of(row("late@example.org")))
+    original = imports._save
+
+    def someone_else_first(batch, checked):
+        UserFactory(email="late@example.org")  # created between the check and the save
+        return original(batch, checked)
+
+    monkeypatch.setattr(imports, "_save", someone_else_first)
+    import_commit(batch=batch)
+    batch.refresh_from_db()
+
+    assert batch.status == ImportStatus.FAILED
+    error = batch.summary["error"]
+    assert "IntegrityError" not in error and "UNIQUE" not in error.upper()
+    assert error.startswith("Nothing was saved: someone was given an account or a place")

@@ -286,3 +286,36 @@ def test_a_proposed_pairing_shows_as_proposed_not_as_paired(client, cast):
     assert response.context["page"].object_list[0].pairing_status == PairingStatus.PROPOSED
     assert '<span class="badge warn">Proposed</span>' in response.content.decode()
     assert names_on(client.get(people_url(show="unpaired"))) == []
+
+
+def test_the_people_tab_says_it_counts_who_has_no_partner_now(client, cast):
+    client.force_login(cast.dana)
+    response = client.get(people_url(show="unpaired"))
+    labels = {key: label for key, label, _ in response.context["filters"]}
+    assert labels["unpaired"] == "No partner now"
+    text = response.content.decode()
+    assert "Partner now" in text and "None now" in text and "Not paired" not in text
+
+
+def test_table_headings_never_break_inside_a_word():
+    # The body breaks long words anywhere (e-mail addresses); "Level" came out as "Leve / l".
+    from pathlib import Path
+
+    import twoway
+
+    css = (Path(twoway.__file__).parent / "core/static/twoway/app.css").read_text()
+    assert "thead th { overflow-wrap: normal; white-space: nowrap; }" in css
+
+
+def test_someone_enrolled_under_an_address_with_capitals_is_not_invited_again(cast):
+    from twoway.accounts.models import User
+
+    User.objects.filter(pk=cast.alice.pk).update(email="Alice@Example.org")
+    outcome = enrolment_invite_list(
+        program=cast.river,
+        text="alice@example.org",
+        invited_by=cast.dana,
+        accept_url_for=lambda token: f"https://t/{token}",
+    )
+    assert [address.email for address in outcome.already_in] == ["alice@example.org"]
+    assert not Invitation.objects.exists()

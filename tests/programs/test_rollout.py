@@ -117,3 +117,38 @@ def test_the_rollout_page_of_a_pilot_already_rolled_out_says_into_what(client, c
     response = client.get(reverse("programs:rollout", args=[pilot.slug]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("programs:setup", args=[pilot.slug])
     assert "already rolled out into River for all" in response.content.decode()
+
+
+def test_an_address_taken_at_the_same_moment_is_refused_and_nothing_is_written(
+    cast, pilot, monkeypatch
+):
+    from twoway.programs import setup_services
+
+    ProgramFactory(slug="taken")
+    monkeypatch.setattr(setup_services, "_slug_problems", lambda slug, program: [])
+    with pytest.raises(ActionError) as error:
+        program_roll_out(pilot=pilot, by=cast.dana, name="X", slug="taken", close_pilot=True)
+
+    assert error.value.field == "slug"
+    pilot.refresh_from_db()
+    assert pilot.status == ProgramStatus.RUNNING
+    assert not Participant.objects.filter(program__slug="taken").exists()
+
+
+def test_the_setup_page_offers_the_rollout_only_until_the_pilot_is_rolled_out(
+    client, cast, pilot, django_assert_num_queries
+):
+    client.force_login(cast.dana)
+    url = reverse("programs:setup", args=[pilot.slug])
+    assert "Plan the full rollout" in client.get(url).content.decode()
+
+    program_roll_out(pilot=pilot, by=cast.dana, name="River for all", slug="", close_pilot=False)
+    with django_assert_num_queries(PILOT_SETUP_QUERIES):
+        page = client.get(url).content.decode()
+
+    assert "Plan the full rollout" not in page
+    assert "Rolled out into" in page and reverse("programs:setup", args=["river-for-all"]) in page
+
+
+# The setup page's queries, and one more for a pilot: has it been rolled out?
+PILOT_SETUP_QUERIES = 5

@@ -243,3 +243,23 @@ def test_a_value_that_does_not_parse_does_not_hide_the_other_problems(client, ca
     assert errors["capacity"] == ["Enter a number from 1 to 10."]
     assert errors["ends_on"] == ["The end date must be on or after the start."]
     assert set(errors) == {"stalled_after_days", "rule_min_level_gap", "capacity", "ends_on"}
+
+
+def test_a_web_address_taken_at_the_same_moment_is_a_field_error_not_a_crash(
+    client, cast, monkeypatch
+):
+    # Two coordinators creating "river" at once both pass the check; the second insert
+    # then meets the unique index, and must be told so like the check would have.
+    from twoway.programs import setup_services
+
+    monkeypatch.setattr(setup_services, "_slug_problems", lambda slug, program: [])
+    client.force_login(cast.dana)
+    response = client.post(
+        reverse("programs:new"), {"name": "Another river", "slug": "river", "purpose": "Why."}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"] == [
+        "Another program already uses this web address."
+    ]
+    assert not Program.objects.filter(name="Another river").exists()

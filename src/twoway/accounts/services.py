@@ -9,7 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from twoway.accounts.models import Invitation, InvitationRole, User
+from twoway.core.errors import ActionError
 from twoway.programs.models import Participant, ParticipantStatus, Program
+from twoway.programs.places import pilot_places, pilot_places_check
 from twoway.programs.setup_services import program_role_accept_invitation
 
 
@@ -43,6 +45,8 @@ def invitation_create(
     )
     token = invitation.set_new_token()
     with transaction.atomic():
+        if role == InvitationRole.PARTICIPANT:
+            _refuse_past_pilot_size(program, invitation.email)
         # Inviting again replaces any invitation still open for the same person and role.
         Invitation.objects.usable().filter(
             program=program, email=invitation.email, role=role
@@ -200,9 +204,31 @@ def _first_password(user: User, *, password: str, full_name: str) -> User:
     return user
 
 
+def _refuse_past_pilot_size(program: Program, email: str) -> None:
+    try:
+        pilot_places_check(program=program, adding=1, joining=[email], nobody="Nobody was invited")
+    except ActionError as error:
+        raise InvitationError(f"email: {error.message}") from error
+
+
+def _refuse_if_pilot_full(program: Program, user: User) -> None:
+    """Someone holding an invitation may take any place nobody enrolled has taken."""
+    if Participant.objects.filter(
+        program=program, user=user, status=ParticipantStatus.ENROLLED
+    ).exists():
+        return
+    places = pilot_places(program, joining=[user.email], lock=True)
+    if places is not None and places.free_now < 1:
+        raise InvitationError(
+            f"{program.name} is a pilot of {places.size} people, and it is full. "
+            "Ask its coordinators whether a place opens up."
+        )
+
+
 def _grant_role(invitation: Invitation, user: User) -> None:
     program = invitation.program
     if invitation.role == InvitationRole.PARTICIPANT:
+        _refuse_if_pilot_full(program, user)
         # Re-inviting someone who withdrew enrols them again.
         Participant.objects.update_or_create(
             program=program, user=user, defaults={"status": ParticipantStatus.ENROLLED}

@@ -15,6 +15,11 @@ urlpatterns = [
         name="pairing-pulses",
     ),
     path(
+        "<slug:slug>/health/<int:pairing_id>/rematch/",
+        health_views.pairing_rematch,
+        name="pairing-rematch",
+    ),
+    path(
         "<slug:slug>/health/<int:pairing_id>/<slug:action>/",
         health_views.pairing_action,
         name="pairing-action",
@@ -29,6 +34,11 @@ urlpatterns = [
         "<slug:slug>/exits/<slug:kind>/<int:item_id>/dealt-with/",
         exit_views.exit_review,
         name="exit-review",
+    ),
+    path(
+        "<slug:slug>/exits/<slug:kind>/<int:item_id>/rematch/",
+        exit_views.exit_rematch,
+        name="exit-rematch",
     ),
     # Reports: aggregates for coordinators and sponsors, and their CSV exports.
     path("<slug:slug>/reports/", reports.reports, name="reports"),

@@ -17,6 +17,7 @@ from twoway.programs.models import (
     Program,
     ProgramStatus,
 )
+from twoway.programs.places import pilot_places_check
 
 TEXT_MAX = 2000
 # Applications are taken while the program enrols or runs, never in draft or once closed.
@@ -75,6 +76,7 @@ def application_approve(*, application: Application, by) -> Application:
         if application.status == ApplicationStatus.APPROVED:
             return application
         _refuse_unless_pending(application)
+        _refuse_unless_enrolling(application)
         Participant.objects.update_or_create(
             program=application.program,
             user=application.user,
@@ -129,6 +131,25 @@ def _locked(application: Application, by) -> Application:
     if locked is None:
         raise NotFound("No such application.")
     return locked
+
+
+def _refuse_unless_enrolling(application: Application) -> None:
+    """A closed program takes nobody; a pilot takes nobody past its size."""
+    program = application.program
+    if program.status == ProgramStatus.CLOSED:
+        raise ActionError(
+            f"{program.name} is closed, so nobody can join it. Decline the application, "
+            "or reopen the program in Setup first."
+        )
+    already_in = Participant.objects.filter(
+        program=program, user=application.user, status=ParticipantStatus.ENROLLED
+    ).exists()
+    pilot_places_check(
+        program=program,
+        adding=0 if already_in else 1,
+        joining=[application.user.email],
+        nobody="The application is still waiting",
+    )
 
 
 def _refuse_unless_pending(application: Application) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from twoway.core.errors import ActionError
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.programs.models import Participant, ParticipantStatus, Program
+from twoway.programs.places import pilot_places_check
 
 # One paste is a team or a department; a whole organisation comes as a CSV import.
 MAX_ADDRESSES = 500
@@ -105,6 +107,13 @@ def enrolment_invite_list(
     for address in addresses:
         (outcome.already_in if address.email in enrolled else outcome.invited).append(address)
     with transaction.atomic():
+        pilot_places_check(
+            program=program,
+            adding=len(outcome.invited),
+            joining=[address.email for address in outcome.invited],
+            field="addresses",
+            nobody="Nobody was invited",
+        )
         created = invitations_create_many(
             program=program,
             people=[(address.email, address.full_name) for address in outcome.invited],
@@ -116,9 +125,13 @@ def enrolment_invite_list(
 
 
 def _enrolled_emails(program: Program, emails: list[str]) -> set[str]:
-    rows = Participant.objects.filter(
-        program=program, status=ParticipantStatus.ENROLLED, user__email__in=emails
-    ).values_list("user__email", flat=True)
+    # Addresses are unique ignoring case, and older accounts may keep capitals.
+    rows = (
+        Participant.objects.filter(program=program, status=ParticipantStatus.ENROLLED)
+        .annotate(email_lower=Lower("user__email"))
+        .filter(email_lower__in=emails)
+        .values_list("user__email", flat=True)
+    )
     return {email.lower() for email in rows}
 
 

@@ -25,6 +25,7 @@ from twoway.programs.people import (
     people_counts,
     people_page,
 )
+from twoway.programs.places import pilot_places
 from twoway.programs.views import program_context
 
 
@@ -73,7 +74,9 @@ def people_invite(request, program: Program):
         else:
             _say_who_was_invited(request, outcome)
             return redirect(_people_url(program))
-    context = program_context(request, program, tab="people", form=form)
+    context = program_context(
+        request, program, tab="people", form=form, places=pilot_places(program)
+    )
     return render(request, "programs/enrolment/invite.html", context)
 
 

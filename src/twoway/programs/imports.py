@@ -22,7 +22,8 @@ from datetime import date
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ from twoway.programs.models import (
     ParticipantStatus,
     Program,
 )
+from twoway.programs.places import pilot_places
 
 logger = logging.getLogger(__name__)
 
@@ -368,6 +370,7 @@ def import_check(program: Program, text: str, *, progress=None) -> Checked:
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, len(rows))
     _check_against_database(program, checked)
+    _check_pilot_places(program, checked)
     checked.problems.sort(key=lambda problem: problem["row"])
     return checked
 
@@ -377,7 +380,9 @@ def _check_against_database(program: Program, checked: Checked) -> None:
     emails = {person.email for person in checked.people}
     wanted = sorted(emails | {person.manager_email for person in checked.people} - {""})
     for chunk in _chunks(wanted):
-        for user_id, email in User.objects.filter(email__in=chunk).values_list("pk", "email"):
+        # Addresses are unique ignoring case, and older accounts may keep capitals.
+        accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+        for user_id, email in accounts.values_list("pk", "email"):
             checked.user_ids[email.lower()] = user_id
     ids = [checked.user_ids[email] for email in emails if email in checked.user_ids]
     for chunk in _chunks(ids):
@@ -402,6 +407,21 @@ def _check_against_database(program: Program, checked: Checked) -> None:
                 "manager_email",
                 f"{person.manager_email} is neither in this file nor an existing account",
             )
+
+
+def _check_pilot_places(program: Program, checked: Checked) -> None:
+    """A pilot takes no more people than its size: the first row past it is named."""
+    places = pilot_places(program, joining=[person.email for person in checked.people])
+    if places is None or len(checked.people) <= places.left:
+        return
+    first_extra = checked.people[places.left]
+    checked.problem(
+        first_extra.row,
+        "(all)",
+        f"{places.in_words()} This file enrols {len(checked.people)}, so this row and the "
+        f"{len(checked.people) - places.left - 1} after it would not fit: remove rows, or "
+        "raise the pilot size in Setup",
+    )
 
 
 def _chunks(values: list) -> Iterator[list]:
@@ -464,6 +484,9 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
     started = time.perf_counter()
     try:
         with transaction.atomic():
+            # The program's row first: enrolments at the same moment (an approval, an
+            # invitation accepted) count the pilot's places one after the other.
+            Program.objects.select_for_update().filter(pk=batch.program_id).first()
             checked = import_check(batch.program, batch.csv_text)
             if checked.problems:
                 raise ImportChanged(
@@ -494,8 +517,22 @@ def import_commit(*, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+# What a unique index refusing a row means to the coordinator: someone else saved an
+# account or a place for one of these people while this file was being saved.
+CLASHED = (
+    "someone was given an account or a place in the program at the same moment, "
+    "by another import, an invitation or an application; upload the file again to "
+    "check it against what is saved now"
+)
+
+
 def _record_failure(batch: ImportBatch, error: Exception) -> None:
-    reason = str(error) if isinstance(error, ImportChanged) else f"{type(error).__name__}: {error}"
+    if isinstance(error, ImportChanged):
+        reason = str(error)
+    elif isinstance(error, IntegrityError):
+        reason = CLASHED
+    else:
+        reason = f"{type(error).__name__}: {error}"
     batch.status = ImportStatus.FAILED
     batch.rows_saved = 0
     batch.summary = {**batch.summary, "error": f"Nothing was saved: {reason}"}

@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 PEOPLE_FILTERS = (
     ("all", "Everyone"),
     ("incomplete", "Profile not complete"),
-    ("unpaired", "Not paired"),
+    ("unpaired", "No partner now"),  # no proposed, accepted or active pairing
     ("withdrawn", "Withdrawn"),
 )
 

@@ -78,7 +78,8 @@ class ProgramFieldsForm(forms.Form):
         required=False,
         widget=_number_attrs(*PILOT_SIZE_RANGE),
         help_text=f"How many people the pilot takes, from {PILOT_SIZE_RANGE[0]} to "
-        f"{PILOT_SIZE_RANGE[1]}. Pilots only.",
+        f"{PILOT_SIZE_RANGE[1]}. Invitations, imports and approved applications stop "
+        "once it is full; an invitation waiting for an answer holds a place. Pilots only.",
     )
 
     # The program the values apply to (None while creating one).

@@ -145,6 +145,7 @@ def program_problems(
         )
     problems += _slug_problems(values.get("slug"), program)
     problems += _pilot_problems(values.get("is_pilot"), values.get("pilot_size"))
+    problems += _pilot_size_below_enrolled(values, program)
     starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
     if isinstance(starts_on, date) and isinstance(ends_on, date) and ends_on < starts_on:
         problems.append(ActionError("The end date must be on or after the start.", field="ends_on"))
@@ -158,6 +159,23 @@ def program_problems(
             problems.append(ActionError(f"Enter a number from {low:g} to {high:g}.", field=field))
     problems += rule_problems(values.get("rules") or {})
     return problems
+
+
+def _pilot_size_below_enrolled(values: dict[str, Any], program: Program | None):
+    size = values.get("pilot_size")
+    if program is None or not values.get("is_pilot") or not isinstance(size, int):
+        return []
+    enrolled = Participant.objects.filter(
+        program=program, status=ParticipantStatus.ENROLLED
+    ).count()
+    if size >= enrolled:
+        return []
+    return [
+        ActionError(
+            f"{enrolled} people are already enrolled: the pilot size cannot be under that.",
+            field="pilot_size",
+        )
+    ]
 
 
 def _slug_problems(slug: Any, program: Program | None) -> list[ActionError]:
@@ -233,9 +251,21 @@ def program_create(*, by, **fields) -> Program:
     _refuse_if_invalid(values, None)
     values["rules"] = _stored_rules(values, {})
     with transaction.atomic():
-        program = Program.objects.create(**values)
+        program = _program_created(**values)
         _role_add(program=program, by=by, user=by, role=Role.COORDINATOR)
     return program
+
+
+def _program_created(**values) -> Program:
+    """Create the program; a web address taken a moment ago (two people creating the
+    same program at once passed the check together) is refused like the check does."""
+    try:
+        with transaction.atomic():
+            return Program.objects.create(**values)
+    except IntegrityError as error:
+        if "slug" not in str(error):
+            raise
+        raise ActionError("Another program already uses this web address.", field="slug") from error
 
 
 def program_update(*, program: Program, by, **fields) -> Program:
@@ -410,7 +440,7 @@ def program_roll_out(*, pilot: Program, by, name: str, slug: str, close_pilot: b
         # second finds the rollout made and copies the team and people no second time.
         Program.objects.select_for_update().filter(pk=pilot.pk).first()
         _refuse_if_rolled_out(pilot)
-        program = Program.objects.create(
+        program = _program_created(
             name=values["name"],
             slug=values["slug"],
             status=ProgramStatus.ENROLLING,

@@ -70,9 +70,12 @@ def setup(request: HttpRequest, program: Program) -> HttpResponse:
         else:
             messages.success(request, "Saved. The next matching run uses these settings.")
             return redirect("programs:setup", slug=program.slug)
-    return render(
-        request, "programs/setup.html", program_context(request, program, tab="setup", form=form)
+    # A pilot is rolled out once: afterwards the page points to its rollout instead.
+    rolled_out_into = program.rollouts.order_by("pk").first() if program.is_pilot else None
+    context = program_context(
+        request, program, tab="setup", form=form, rolled_out_into=rolled_out_into
     )
+    return render(request, "programs/setup.html", context)
 
 
 def _team_page(request: HttpRequest, program: Program, form: RoleForm) -> HttpResponse:

@@ -23,6 +23,7 @@ from twoway.insights.selectors.metrics import (
     PairingMetrics,
     pairing_metrics,
 )
+from twoway.insights.selectors.rematch import rematch_run_for, rematch_runs_by_person
 from twoway.pairing.models import (
     ENDED_STATUSES,
     LIVE_STATUSES,
@@ -78,6 +79,12 @@ class HealthRow:
     now: datetime
     viewer_is_partner: bool = False  # then the partner's pulse is not shown
     nudged_today: bool = False
+    rematch_run: object | None = None  # set by health_page: a rematch of the partners
+
+    @property
+    def may_rematch(self) -> bool:
+        """Ended, or someone asked to leave it or for a new partner: new partners may help."""
+        return self.has_ended or FlagKind.EXIT_REQUESTED in self.flag_kinds
 
     @property
     def is_paused(self) -> bool:
@@ -454,6 +461,10 @@ def health_page(
     ]
     chosen = [row for row in rows if _matches_status(row, status) and _matches_flag(row, flag)]
     chosen.sort(key=_sort_key(sort if sort in SORTS else "flags"))
+    rematches = rematch_runs_by_person(program)
+    for row in chosen:
+        partners = (row.pairing.participant_a_id, row.pairing.participant_b_id)
+        row.rematch_run = rematch_run_for(rematches, partners)
     return HealthPage(
         total=len(rows),
         flagged=sum(1 for row in rows if row.flags),

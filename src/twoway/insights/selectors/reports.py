@@ -106,7 +106,7 @@ def _pairings_of_participant():
 
 
 def report_funnel(program: Program) -> Funnel:
-    """How far people got: invited → profile done → paired → first conversation → active."""
+    """How far people got: invited → profile done → ever paired → first conversation → active."""
     invitations = Invitation.objects.filter(program=program, role=InvitationRole.PARTICIPANT)
     invited = invitations.aggregate(n=Count(Lower("email"), distinct=True))["n"]
     held = Conversation.objects.filter(status=ConversationStatus.HELD)
@@ -144,7 +144,11 @@ def report_funnel(program: Program) -> Funnel:
     reached = (
         ("Invited", "invited to take part, or enrolled by import or application", entered),
         ("Profile done", "completed their profile", counts["profile_done"]),
-        ("Paired", "had a pairing accepted by both partners", counts["paired"]),
+        (
+            "Ever paired",
+            "had a pairing accepted by both partners, now or earlier",
+            counts["paired"],
+        ),
         ("First conversation", "held at least one conversation", counts["conversed"]),
         ("Active now", "in an active pairing that is not paused", counts["active"]),
     )

@@ -96,7 +96,8 @@ def pairing_pulses_read(*, program: Program, viewer, pairing_id: int) -> list[Pu
     return pulses
 
 
-def _review_fields(program: Program, kind: str, item_id: int) -> dict:
+def review_fields(program: Program, kind: str, item_id: int) -> dict:
+    """What an ExitReview of this queue item is made of; NotFound for another program's."""
     if kind == ItemKind.REMATCH:
         participant = Participant.objects.filter(
             pk=item_id, program=program, rematch_requested_at__isnull=False
@@ -114,7 +115,7 @@ def _review_fields(program: Program, kind: str, item_id: int) -> dict:
 @transaction.atomic
 def exit_review_mark(*, program: Program, by, kind: str, item_id: int) -> ExitReview:
     """Mark an item of the exits queue as dealt with; a second mark is refused, kindly."""
-    fields = _review_fields(program, kind, item_id)
+    fields = review_fields(program, kind, item_id)
     try:
         with transaction.atomic():
             return ExitReview.objects.create(

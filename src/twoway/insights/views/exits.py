@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from twoway.core.errors import ActionError
 from twoway.insights.selectors.exits import exit_queue
 from twoway.insights.services.exits import exit_reason_read, exit_review_mark
+from twoway.insights.services.rematch import Rematch, rematch_start_for_item
 from twoway.programs.access import Access, program_view
 from twoway.programs.models import Program
 from twoway.programs.views import program_context
@@ -50,3 +51,30 @@ def exit_review(request: HttpRequest, program: Program, kind: str, item_id: int)
     else:
         messages.success(request, "Marked as dealt with. It has moved to the list below.")
     return redirect("insights:exits", slug=program.slug)
+
+
+def rematch_started(request: HttpRequest, program: Program, rematch: Rematch):
+    """To the run's page, which shows its progress, with what was started."""
+    names = " and ".join(rematch.seekers)
+    others = f"{rematch.others} other {'person' if rematch.others == 1 else 'people'}"
+    messages.success(
+        request,
+        f"Finding a new partner for {names}: the matching runs with the {others} waiting "
+        "for a partner, never pairing anyone with an earlier partner. This is marked as "
+        "dealt with in the exits queue. Nobody is told anything until you publish the "
+        "proposal on this page.",
+    )
+    return redirect("matching:run", slug=program.slug, run_id=rematch.run.pk)
+
+
+@require_POST
+@program_view(Access.COORDINATE)
+def exit_rematch(request: HttpRequest, program: Program, kind: str, item_id: int):
+    try:
+        rematch = rematch_start_for_item(
+            program=program, by=request.user, kind=kind, item_id=item_id
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("insights:exits", slug=program.slug)
+    return rematch_started(request, program, rematch)

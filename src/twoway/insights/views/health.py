@@ -19,6 +19,8 @@ from twoway.insights.services.actions import (
     pairing_resume,
 )
 from twoway.insights.services.exits import pairing_pulses_read
+from twoway.insights.services.rematch import rematch_start_for_pairing
+from twoway.insights.views.exits import rematch_started
 from twoway.pairing.models import Pairing
 from twoway.programs.access import Access, program_view
 from twoway.programs.models import Program
@@ -112,3 +114,15 @@ def pulses(request: HttpRequest, program: Program, pairing_id: int) -> HttpRespo
         request, program, tab="health", pulses=read, pairing=_pairing_of(program, pairing_id)
     )
     return render(request, "insights/health/pulses.html", context)
+
+
+@require_POST
+@program_view(Access.COORDINATE)
+def pairing_rematch(request: HttpRequest, program: Program, pairing_id: int):
+    """Find new partners for both partners of a pairing that ended (or is being left)."""
+    try:
+        rematch = rematch_start_for_pairing(program=program, by=request.user, pairing_id=pairing_id)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return _back_to_health(request, program)
+    return rematch_started(request, program, rematch)
