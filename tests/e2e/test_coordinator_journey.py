@@ -268,8 +268,11 @@ def test_a_coordinator_runs_a_pilot_from_setup_to_reports(
     assert page.url.endswith(f"/matching/runs/{second_run.pk}/")
     kept = page.locator("article.proposed-pair", has_text=locked_names)
     assert kept.locator(".badge", has_text="Locked").is_visible()
-    assert "1\nlocked" in page.locator(".counts").first.inner_text()
-    assert "1 locked pair were kept as they were" in page.inner_text("body")
+    counts = page.locator(".counts").first.inner_text()
+    assert "4\npairs" in counts and "1\nlocked" in counts and "1\nwithout a partner" in counts
+    # The locked pair's partners are paired by this run, not left without a partner.
+    assert unmatched.locator("li").count() == 1
+    assert "1 locked pair was kept as it was" in page.inner_text("body")
 
     # 5. Publish: four pairings are proposed to their partners.
     page.get_by_role("button", name="Publish 4 pairs").click()

@@ -86,7 +86,8 @@ def engine_input_for(
 
     - People who have not completed their profile, or have withdrawn, are not read.
     - Capacity is the program's minus each person's open pairings (proposed, accepted,
-      active); people with no place left go into `left_out` with the reason.
+      active); people with no place left go into `left_out` with the reason, unless a
+      locked pair this run keeps took their last place.
     - Pairs never repeated: every earlier pairing of this program and of the pilot it
       rolls out from (whatever its status), and the pairs coordinators forbade.
     """
@@ -145,13 +146,16 @@ def engine_input_for(
 
     everyone = engine_people(people)
     with_places = engine_people([person for person in people if places[person.pk] > 0])
+    # Someone whose last place goes to a locked pair is paired by this run (the lock),
+    # so they are not listed among the people it leaves without a partner.
+    in_locks = {person_id for pair in locked for person_id in pair}
     left_out = [
         {
             "participant": person.pk,
-            "reason": _no_place_reason(open_count[person.pk], program.capacity, locked, person.pk),
+            "reason": _no_place_reason(open_count[person.pk], program.capacity),
         }
         for person in people
-        if places[person.pk] <= 0
+        if places[person.pk] <= 0 and person.pk not in in_locks
     ]
     solver_rules = dataclasses.replace(rules, exclude_pairs=tuple(sorted(excluded | locked_ids)))
     return EngineInput(
@@ -222,10 +226,7 @@ def _locks_with_places(locked: list[tuple[int, int]], places: dict[int, int]):
     return kept
 
 
-def _no_place_reason(open_pairings: int, capacity: int, locked, participant_id: int) -> str:
-    in_locks = sum(participant_id in pair for pair in locked)
-    if in_locks and open_pairings < capacity:
-        return "all their places are taken by locked pairs, which this run keeps"
+def _no_place_reason(open_pairings: int, capacity: int) -> str:
     return (
         f"already has {open_pairings} open pairing{'s' if open_pairings != 1 else ''} "
         f"(proposed, accepted or active); the program allows {capacity}"
