@@ -128,3 +128,83 @@ def pick_suggestion(page, row, typed: str, suggestion: str) -> None:
 
 def rate(row, value: int) -> None:
     row.locator(".rating label", has_text=str(value)).click()
+
+
+# --- Background tasks ------------------------------------------------------------------
+
+
+class TaskWorker:
+    """django-tasks-db's own worker loop, run in a thread against the live server's
+    database whenever the test says so.
+
+    The test decides when queued tasks run, rather than a worker polling on its own
+    timer: the page can then be seen waiting for the worker first, every time, and
+    the worker's transactions never meet the browser's form posts on the one SQLite
+    connection that the live server shares between threads.
+    """
+
+    def __init__(self, live_server) -> None:
+        # The live server's threads share its one connection to an in-memory SQLite
+        # database, and so does the worker; with any other database (PostgreSQL) each
+        # thread has its own connection.
+        self._shared = live_server.thread.connections_override.get("default")
+        self._thread = None
+        self.errors: list[BaseException] = []
+
+    def run_queued(self) -> None:
+        """Start running every queued task (and any they queue) in the background."""
+        import threading
+
+        self.wait()
+        self._thread = threading.Thread(target=self._run, name="e2e-task-worker", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float = 60) -> None:
+        """Wait until the queue is empty and the worker has stopped."""
+        if self._thread is None:
+            return
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), f"the task worker is still busy after {timeout} s"
+        self._thread = None
+
+    def _run(self) -> None:
+        from django.db import connections
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        if self._shared is not None:
+            connections["default"] = self._shared
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,  # stop once nothing is left to do
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="e2e-task-worker",
+            excluded_queue_names=[],
+        )
+        try:
+            worker.run()
+        except BaseException as error:  # the test thread reports it
+            self.errors.append(error)
+        finally:
+            if self._shared is None:
+                connections.close_all()
+
+
+@pytest.fixture
+def task_worker(live_server):
+    """Runs queued background tasks on demand; any task that failed fails the test."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    worker = TaskWorker(live_server)
+    yield worker
+    worker.wait()
+    assert not worker.errors, f"the task worker stopped: {worker.errors!r}"
+    failed = list(
+        DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).values_list(
+            "task_path", "traceback"
+        )
+    )
+    assert not failed, f"background tasks failed: {failed}"

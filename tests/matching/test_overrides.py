@@ -55,3 +55,10 @@ def test_suggestions_are_each_persons_best_eligible_partners_best_first(vocabula
     assert second.a_teaches_b[0].match == "related"  # Python for Rust: the same cluster
     pair = best
     assert pair == check_pairs(match_input, [("a", "b")], vocabulary=vocabulary)[0].pair
+
+
+def test_with_nobody_left_to_pair_every_mode_proposes_nothing(vocabulary):
+    # What a re-run sees when every eligible person is in a locked pair already.
+    for mode in ("optimal", "participation", "stable"):
+        outcome = match(MatchInput(participants=()), mode=mode, vocabulary=vocabulary)
+        assert outcome.result.pairs == () and outcome.result.unmatched == ()

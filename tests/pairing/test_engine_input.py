@@ -213,6 +213,21 @@ def test_open_pairings_take_places_and_people_without_one_are_left_out_with_a_re
     ]
 
 
+def test_people_whose_last_place_goes_to_a_locked_pair_are_not_left_out():
+    program = ProgramFactory(capacity=1)
+    senior, junior, other_senior, other_junior = seniors_and_juniors(program, 2)
+    PairRule.objects.create(
+        program=program, participant_a=senior, participant_b=junior, kind=PairRuleKind.LOCK
+    )
+
+    given = engine_input_for(program)
+
+    # The lock pairs them in this run; the solver pairs the two others.
+    assert given.locked == [(engine_id(senior.pk), engine_id(junior.pk))]
+    assert given.left_out == []
+    assert _pairs(given) == {_ids(other_senior, other_junior)}
+
+
 def test_the_input_is_read_in_the_same_number_of_queries_for_any_size(
     django_assert_num_queries,
 ):

@@ -8,7 +8,11 @@ from django.urls import reverse
 from tests.pairing.matching_people import seniors_and_juniors
 from tests.permissions import response_as
 from twoway.pairing.models import MatchingRun, PairRule, PairRuleKind, RunStatus
-from twoway.pairing.run_services import matching_run_execute, matching_run_start
+from twoway.pairing.run_services import (
+    matching_run_execute,
+    matching_run_start,
+    proposed_pair_lock,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +139,26 @@ def test_the_preview_names_people_left_out_and_why(client, cast, run):
     client.force_login(cast.dana)
     page = client.get(reverse("matching:run", args=["river", again.pk])).text
     assert "Alice Example" in page and "Already has 1 open pairing" in page
+
+
+@pytest.mark.parametrize(
+    ("locks", "said"),
+    [
+        (1, "1 locked pair was kept as it was"),
+        (2, "2 locked pairs were kept as they were"),
+    ],
+)
+def test_the_preview_says_how_many_locked_pairs_were_kept(client, cast, run, locks, said):
+    for pair in run.pairs.order_by("pk")[:locks]:
+        proposed_pair_lock(run=run, pair_id=pair.pk, by=cast.dana)
+    again = matching_run_execute(
+        run_id=matching_run_start(program=cast.river, started_by=cast.dana).pk
+    )
+    client.force_login(cast.dana)
+    page = client.get(reverse("matching:run", args=["river", again.pk])).text
+    assert f"{said} and not re-optimised." in page
+    # The locked pairs' people are paired by this run, not "without a partner".
+    assert "Everyone the run considered has a partner." in page
 
 
 def test_actions_give_feedback(client, cast, run):

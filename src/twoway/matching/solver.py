@@ -88,6 +88,17 @@ def solve(
     v = np.asarray(v, dtype=np.int64)
     weight = np.asarray(weight, dtype=np.int64)
     capacity = np.ones(n, dtype=np.int64) if capacity is None else np.asarray(capacity)
+    if len(u) == 0:
+        # Nobody can be paired (or nobody is there: a run where every person is in a
+        # locked pair already); the empty matching is the optimum, with nothing to prove.
+        return Solution(
+            edges=np.zeros(0, dtype=np.int64),
+            total=0,
+            upper_bound=0.0,
+            optimal=True,
+            certificate="bound",
+            solver="trivial",
+        )
     parts = _components(n, u, v)
     if n > exact_limit:
         # Too big to insist on a proof: every component gets only the bounded repair,

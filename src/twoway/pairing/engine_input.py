@@ -86,7 +86,8 @@ def engine_input_for(
 
     - People who have not completed their profile, or have withdrawn, are not read.
     - Capacity is the program's minus each person's open pairings (proposed, accepted,
-      active); people with no place left go into `left_out` with the reason.
+      active); people with no place left go into `left_out` with the reason, unless a
+      locked pair this run keeps took their last place.
     - Pairs never repeated: every earlier pairing of this program and of the pilot it
       rolls out from (whatever its status), and the pairs coordinators forbade.
     """
