@@ -2,6 +2,7 @@ import zoneinfo
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 
 @cache
@@ -15,3 +16,12 @@ def validate_timezone(value: str) -> None:
             "'%(value)s' is not a known IANA timezone, such as Europe/London.",
             params={"value": value},
         )
+
+
+def is_email(value: str) -> bool:
+    """Whether Django's e-mail validator accepts `value` (for lists checked row by row)."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.utils import timezone
 from twoway.accounts.models import InvitationRole, User
 from twoway.accounts.services import invitations_create_many, invitations_send
 from twoway.core.errors import ActionError
+from twoway.core.validators import is_email
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.programs.models import Participant, ParticipantStatus, Program
@@ -47,7 +46,7 @@ class InviteOutcome:
 def addresses_parse(text: str) -> list[Address]:
     """Every address in `text`, in order and once each; ActionError naming each bad one."""
     entries = [entry for part in _LINES.split(text) for entry in _entries_in(part)]
-    bad = [entry.email for entry in entries if not _is_email(entry.email)]
+    bad = [entry.email for entry in entries if not is_email(entry.email)]
     if bad:
         quoted = ", ".join(f"'{email}'" for email in bad)
         noun = "is not an e-mail address" if len(bad) == 1 else "are not e-mail addresses"
@@ -83,14 +82,6 @@ def _entries_in(part: str) -> list[Address]:
         name_words, position = [], match.end()
     entries += [Address(email=word.lower()) for word in part[position:].split()]
     return entries
-
-
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
 
 
 def enrolment_invite_list(

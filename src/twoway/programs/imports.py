@@ -21,7 +21,6 @@ from datetime import date
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -30,7 +29,7 @@ from django.utils import timezone
 from twoway.accounts.models import InvitationRole, User
 from twoway.accounts.services import invitations_create_many, invitations_send
 from twoway.core.errors import ActionError
-from twoway.core.validators import validate_timezone
+from twoway.core.validators import is_email, validate_timezone
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, absolute_url, notify
 from twoway.profiles.models import LEVEL_MAX, LEVEL_MIN, Profile
@@ -231,14 +230,6 @@ def _check_header(cells: list[str], checked: Checked) -> list[str | None]:
     return names
 
 
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
-
-
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -252,10 +243,10 @@ def _person_from(row: int, values: dict[str, str], checked: Checked) -> Person |
         if name in values and not values[name]:
             checked.problem(row, name, "required, but empty")
     email = values.get("email", "").lower()
-    if email and not _is_email(email):
+    if email and not is_email(email):
         checked.problem(row, "email", f"'{email}' is not an e-mail address")
     manager_email = values.get("manager_email", "").lower()
-    if manager_email and not _is_email(manager_email):
+    if manager_email and not is_email(manager_email):
         checked.problem(row, "manager_email", f"'{manager_email}' is not an e-mail address")
     elif manager_email and manager_email == email:
         checked.problem(row, "manager_email", "a person cannot be their own manager")
