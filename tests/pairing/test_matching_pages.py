@@ -224,3 +224,15 @@ def test_the_preview_takes_the_same_queries_for_more_pairs(
     with django_assert_num_queries(9):
         page = client.get(reverse("matching:run", args=["river", bigger.pk])).text
     assert "Charlie Example" in page
+
+
+def test_the_runs_list_shows_the_newest_run_first(client, cast, run):
+    _more_runs(cast, 2)
+    newest = MatchingRun.objects.order_by("-id").first()
+    MatchingRun.objects.filter(pk=run.pk).update(created_at=newest.created_at.replace(year=2020))
+    client.force_login(cast.dana)
+    page = client.get(reverse("matching:runs", args=["river"])).text
+    links = [f"matching/runs/{pk}/" for pk in MatchingRun.objects.values_list("pk", flat=True)]
+    positions = sorted((page.index(link), link) for link in links)
+    assert positions[0][1] == f"matching/runs/{newest.pk}/"
+    assert positions[-1][1] == f"matching/runs/{run.pk}/"

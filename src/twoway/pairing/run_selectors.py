@@ -20,12 +20,17 @@ UNMATCHED_SHOWN = 100
 
 
 def matching_runs_of(program: Program) -> list[MatchingRun]:
-    """The program's runs, newest first, with how many pairs each proposes (one query)."""
+    """The program's runs, newest first, with how many pairs each proposes (one query).
+
+    The order is explicit: Django leaves the model's default ordering out of a query
+    that groups rows for an aggregate.
+    """
     return list(
         MatchingRun.objects.filter(program=program)
         .select_related("started_by", "published_by")
         .annotate(pair_count=Count("pairs"))
         .defer("stats", "unmatched", "rules")
+        .order_by("-created_at", "-id")
     )
 
 
