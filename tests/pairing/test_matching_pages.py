@@ -135,6 +135,9 @@ def test_the_preview_names_people_left_out_and_why(client, cast, run):
     client.force_login(cast.dana)
     page = client.get(reverse("matching:run", args=["river", again.pk])).text
     assert "Alice Example" in page and "Already has 1 open pairing" in page
+    # Alice already has Bob as a partner: she was not considered, not left without one.
+    assert "0</strong><span>without a partner" in page
+    assert "1 person not considered: open pairings take all their places" in page
 
 
 def test_actions_give_feedback(client, cast, run):

@@ -229,6 +229,25 @@ def test_a_forbidden_pair_leaves_the_run_and_is_never_proposed_again(program, co
     assert _pairs(again) == {_pair(senior, other_junior)}
 
 
+def test_forbidding_a_pair_lists_only_people_left_with_no_partner_in_the_run(program, coordinator):
+    program.capacity = 2
+    program.save(update_fields=["capacity"])
+    senior = enrolled(program, "Senior", department="Finance", level=7, **SENIOR_SKILLS)
+    juniors = [
+        enrolled(program, f"Junior {i}", department="Engineering", level=2, **JUNIOR_SKILLS)
+        for i in range(2)
+    ]
+    run = _finished_run(program, coordinator)
+    assert _pairs(run) == {_pair(senior, juniors[0]), _pair(senior, juniors[1])}
+    forbidden = _pair_with(run, juniors[0])
+
+    proposed_pair_forbid(run=run, pair_id=forbidden.pk, by=coordinator)
+
+    run.refresh_from_db()
+    # The senior keeps the other junior as a partner in this run.
+    assert [item["participant"] for item in run.unmatched] == [juniors[0].pk]
+
+
 def _pair_with(run, person) -> ProposedPair:
     return run.pairs.get(Q(participant_a=person) | Q(participant_b=person))
 

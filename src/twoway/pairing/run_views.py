@@ -84,7 +84,6 @@ def run_view(request: HttpRequest, program: Program, run_id: int) -> HttpRespons
         summary=summary,
         page=selectors.run_pairs_page(run, page=_page_number(request), total=summary.pairs),
         unmatched=selectors.unmatched_people(run),
-        unmatched_total=len(run.unmatched),
         certificate=selectors.certificate_in_words(run.stats),
         seconds=selectors.phase_seconds(run.stats),
     )
