@@ -307,10 +307,15 @@ class SwapCandidate:
 def swap_candidates(
     run: MatchingRun, pair: ProposedPair, *, query: str, limit: int
 ) -> list[SwapCandidate]:
-    """People of the run's other unlocked pairs whose name contains `query` (one query)."""
+    """People of the run's other unlocked pairs whose name contains `query` (one query).
+
+    Pairs with either person of `pair` in them are left out (with a capacity above 1
+    someone has several pairs): a swap with them would pair someone with themselves.
+    """
+    people = (pair.participant_a_id, pair.participant_b_id)
     pairs = (
         ProposedPair.objects.filter(run=run, locked=False)
-        .exclude(pk=pair.pk)
+        .exclude(Q(participant_a_id__in=people) | Q(participant_b_id__in=people))
         .select_related("participant_a__user__profile", "participant_b__user__profile")
         .order_by("-score", "id")
     )

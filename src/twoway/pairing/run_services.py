@@ -352,6 +352,12 @@ def proposed_pairs_swap(
         raise ActionError("Choose someone from another pair of this run.", field="other")
     if pair.locked or other_pair.locked:
         raise ActionError("A locked pair cannot be swapped: unlock it first.")
+    if _people(pair) & _people(other_pair):
+        # With a capacity above 1 someone has several pairs; a swap between two of
+        # them would pair that person with themselves or repeat a pair.
+        raise ActionError(
+            "Choose someone from a pair without either of these two people.", field="other"
+        )
     mover = pair.participant_b_id if stays == pair.participant_a_id else pair.participant_a_id
     left = (
         other_pair.participant_b_id
@@ -378,6 +384,10 @@ def proposed_pairs_swap(
         [_proposed(run, check.pair, locked=False) for check in checks]
     )
     return created[0], created[1]
+
+
+def _people(pair: ProposedPair) -> set[int]:
+    return {pair.participant_a_id, pair.participant_b_id}
 
 
 def _refuse_existing(run: MatchingRun, pairs, *, exclude) -> None:
