@@ -239,3 +239,24 @@ def test_the_runs_list_shows_the_newest_run_first(client, cast, run):
     positions = sorted((page.index(link), link) for link in links)
     assert positions[0][1] == f"matching/runs/{newest.pk}/"
     assert positions[-1][1] == f"matching/runs/{run.pk}/"
+
+
+def test_the_preview_counts_a_single_locked_pair_in_the_singular(client, cast, run):
+    pair = run.pairs.first()
+    PairRule.objects.create(
+        program=cast.river,
+        participant_a=pair.participant_a,
+        participant_b=pair.participant_b,
+        kind=PairRuleKind.LOCK,
+    )
+    _more_runs(cast, 1)
+    client.force_login(cast.dana)
+    newest = MatchingRun.objects.order_by("-id").first()
+    page = client.get(reverse("matching:run", args=["river", newest.pk])).text
+    assert "1 locked pair was kept as it was and not re-optimised." in page
+
+
+def test_the_start_form_says_the_stable_mode_gives_one_partner(client, cast):
+    client.force_login(cast.dana)
+    page = client.get(reverse("matching:runs", args=["river"])).text
+    assert "gives each person one partner per run" in page
