@@ -96,6 +96,15 @@ def test_the_queue_shows_who_left_when_and_whether_they_want_a_new_partner(clien
     assert "Read the reason" in text
 
 
+def test_a_read_reason_says_truly_where_the_reading_is_recorded(client, cast, exit):
+    client.force_login(cast.dana)
+    # Neither the fragment nor the page without scripts has the log below the reason.
+    for headers in ({"HTTP_HX_REQUEST": "true"}, {}):
+        text = client.post(reason_url(cast, "exit", exit.pk), **headers).content.decode()
+        assert "in the log below" not in text
+        assert "recorded in the exits queue, under “Who read what”" in text
+
+
 def test_reading_a_reason_writes_exactly_one_audit_row_then_shows_it(client, cast, exit):
     client.force_login(cast.dana)
     response = client.post(reason_url(cast, "exit", exit.pk), HTTP_HX_REQUEST="true")

@@ -17,7 +17,7 @@ from django.urls import reverse
 from tests.factories import pairing_of
 from tests.insights.health_helpers import NOW
 from tests.insights.test_exits import exited
-from tests.pairing.matching_people import ready
+from tests.pairing.matching_people import enrolled, ready
 from tests.permissions import response_as
 from twoway.insights.models import ExitReview
 from twoway.pairing.models import Decline, MatchingRun, PairingStatus, RunScope, RunStatus
@@ -139,6 +139,26 @@ def test_an_ended_pairing_offers_new_partners_on_the_dashboard(client, people, e
     health = client.get(reverse("insights:health", args=["river"]))
     [row] = health.context["health"].page.object_list
     assert row.rematch_run == run and "Rematch queued" in health.content.decode()
+
+
+def test_a_pairing_under_way_does_not_show_a_rematch_its_partners_are_only_part_of(
+    client, people, exit
+):
+    cast = people
+    cast.river.capacity = 2
+    cast.river.save(update_fields=["capacity"])
+    dora = enrolled(cast.river, "Dora Example", department="Legal", level=6, **SENIOR)
+    under_way = pairing_of(cast.charlie_p, dora)  # both have a place left
+    client.force_login(cast.dana)
+
+    client.post(exit_rematch_url(cast, "exit", exit.pk))
+
+    run = MatchingRun.objects.get()
+    assert {cast.charlie_p.pk, dora.pk} <= set(run.only)
+    health = client.get(reverse("insights:health", args=["river"]))
+    rows = {row.pairing.pk: row for row in health.context["health"].page.object_list}
+    assert rows[under_way.pk].rematch_run is None
+    assert rows[cast.pairing.pk].rematch_run == run
 
 
 def test_a_declined_proposal_is_never_proposed_again(client, people):

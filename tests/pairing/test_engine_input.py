@@ -209,6 +209,7 @@ def test_open_pairings_take_places_and_people_without_one_are_left_out_with_a_re
             "participant": senior.pk,
             "reason": "already has 2 open pairings (proposed, accepted or active); "
             "the program allows 2",
+            "no_place": True,
         }
     ]
 

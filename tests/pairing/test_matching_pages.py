@@ -139,6 +139,9 @@ def test_the_preview_names_people_left_out_and_why(client, cast, run):
     client.force_login(cast.dana)
     page = client.get(reverse("matching:run", args=["river", again.pk])).text
     assert "Alice Example" in page and "Already has 1 open pairing" in page
+    # Alice already has Bob as a partner: she was not considered, not left without one.
+    assert "0</strong><span>without a partner" in page
+    assert "1 person not considered: open pairings take all their places" in page
 
 
 @pytest.mark.parametrize(
@@ -248,3 +251,36 @@ def test_the_preview_takes_the_same_queries_for_more_pairs(
     with django_assert_num_queries(9):
         page = client.get(reverse("matching:run", args=["river", bigger.pk])).text
     assert "Charlie Example" in page
+
+
+def test_the_runs_list_shows_the_newest_run_first(client, cast, run):
+    _more_runs(cast, 2)
+    newest = MatchingRun.objects.order_by("-id").first()
+    MatchingRun.objects.filter(pk=run.pk).update(created_at=newest.created_at.replace(year=2020))
+    client.force_login(cast.dana)
+    page = client.get(reverse("matching:runs", args=["river"])).text
+    links = [f"matching/runs/{pk}/" for pk in MatchingRun.objects.values_list("pk", flat=True)]
+    positions = sorted((page.index(link), link) for link in links)
+    assert positions[0][1] == f"matching/runs/{newest.pk}/"
+    assert positions[-1][1] == f"matching/runs/{run.pk}/"
+
+
+def test_the_preview_counts_a_single_locked_pair_in_the_singular(client, cast, run):
+    pair = run.pairs.first()
+    PairRule.objects.create(
+        program=cast.river,
+        participant_a=pair.participant_a,
+        participant_b=pair.participant_b,
+        kind=PairRuleKind.LOCK,
+    )
+    _more_runs(cast, 1)
+    client.force_login(cast.dana)
+    newest = MatchingRun.objects.order_by("-id").first()
+    page = client.get(reverse("matching:run", args=["river", newest.pk])).text
+    assert "1 locked pair was kept as it was and not re-optimised." in page
+
+
+def test_the_start_form_says_the_stable_mode_gives_one_partner(client, cast):
+    client.force_login(cast.dana)
+    page = client.get(reverse("matching:runs", args=["river"])).text
+    assert "gives each person one partner per run" in page

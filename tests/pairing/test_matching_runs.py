@@ -16,7 +16,7 @@ from tests.pairing.matching_people import (
 )
 from twoway.core.errors import ActionError
 from twoway.notifications.models import Notification, NotificationKind
-from twoway.pairing import run_services
+from twoway.pairing import run_selectors, run_services
 from twoway.pairing.models import (
     MatchingRun,
     Pairing,
@@ -229,6 +229,25 @@ def test_a_forbidden_pair_leaves_the_run_and_is_never_proposed_again(program, co
     assert _pairs(again) == {_pair(senior, other_junior)}
 
 
+def test_forbidding_a_pair_lists_only_people_left_with_no_partner_in_the_run(program, coordinator):
+    program.capacity = 2
+    program.save(update_fields=["capacity"])
+    senior = enrolled(program, "Senior", department="Finance", level=7, **SENIOR_SKILLS)
+    juniors = [
+        enrolled(program, f"Junior {i}", department="Engineering", level=2, **JUNIOR_SKILLS)
+        for i in range(2)
+    ]
+    run = _finished_run(program, coordinator)
+    assert _pairs(run) == {_pair(senior, juniors[0]), _pair(senior, juniors[1])}
+    forbidden = _pair_with(run, juniors[0])
+
+    proposed_pair_forbid(run=run, pair_id=forbidden.pk, by=coordinator)
+
+    run.refresh_from_db()
+    # The senior keeps the other junior as a partner in this run.
+    assert [item["participant"] for item in run.unmatched] == [juniors[0].pk]
+
+
 def _pair_with(run, person) -> ProposedPair:
     return run.pairs.get(Q(participant_a=person) | Q(participant_b=person))
 
@@ -279,6 +298,44 @@ def test_a_swap_that_breaks_a_rule_is_refused_with_the_rule_named(program, coord
 
     assert "Senior 0 and Senior 1 cannot be paired: no skill exchange" in str(refused.value)
     assert _pairs(run) == before
+
+
+def _two_pairs_of_one_person(program, coordinator):
+    """A run where a senior (capacity 2) is in two pairs: with each of two juniors."""
+    program.capacity = 2
+    program.save(update_fields=["capacity"])
+    senior = enrolled(program, "Senior", department="Finance", level=7, **SENIOR_SKILLS)
+    juniors = [
+        enrolled(program, f"Junior {i}", department="Engineering", level=2, **JUNIOR_SKILLS)
+        for i in range(2)
+    ]
+    run = _finished_run(program, coordinator)
+    return run, senior, _pair_with(run, juniors[0]), _pair_with(run, juniors[1])
+
+
+def test_a_swap_between_two_pairs_of_the_same_person_is_refused(program, coordinator):
+    run, senior, mine, theirs = _two_pairs_of_one_person(program, coordinator)
+    before = _pairs(run)
+
+    with pytest.raises(ActionError, match="a pair without either of these two") as refused:
+        proposed_pairs_swap(
+            run=run,
+            pair_id=mine.pk,
+            stays=_partner(mine, senior),
+            other_pair_id=theirs.pk,
+            other=_partner(theirs, senior),
+            by=coordinator,
+        )
+
+    assert refused.value.field == "other"
+    assert _pairs(run) == before
+
+
+def test_the_swap_search_leaves_out_the_other_pairs_of_the_same_people(program, coordinator):
+    run, _, mine, _ = _two_pairs_of_one_person(program, coordinator)
+    pair = run_selectors.proposed_pair_of(run, mine.pk)
+
+    assert run_selectors.swap_candidates(run, pair, query="", limit=20) == []
 
 
 def test_a_locked_pair_cannot_be_swapped(program, coordinator):

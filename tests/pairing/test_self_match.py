@@ -156,6 +156,22 @@ def test_a_participant_ranks_their_suggestions_on_the_page(client, program, coor
     assert Suggestion.objects.get(participant=senior, suggested=people["Junior B"]).preference == 1
 
 
+def test_a_refused_ranking_is_shown_as_it_was_sent(client, program, coordinator, people):
+    self_match_round_open(program=program, by=coordinator)
+    senior = people["Senior A"]
+    client.force_login(senior.user)
+    url = reverse("matching:suggestions", args=["delta"])
+    junior_a, junior_b = people["Junior A"].pk, people["Junior B"].pk
+
+    page = client.post(url, {f"rank-{junior_a}": "1", f"rank-{junior_b}": "1"}).text
+
+    assert "Give each person you would like a different place" in page
+    for junior in (junior_a, junior_b):  # both choices are kept, for the person to correct
+        choice = page.split(f'name="rank-{junior}">')[1].split("</select>")[0]
+        assert '<option value="1" selected>1</option>' in choice
+    assert not Suggestion.objects.filter(participant=senior, ranked_at__isnull=False).exists()
+
+
 def test_the_suggestions_page_says_when_there_is_nothing_to_rank(client, program, people):
     client.force_login(people["Senior A"].user)
     page = client.get(reverse("matching:suggestions", args=["delta"])).text
@@ -176,6 +192,7 @@ def test_the_coordinator_opens_a_round_and_runs_it_from_the_matching_tab(
     runs = reverse("matching:runs", args=["delta"])
     page = client.post(reverse("matching:round-open", args=["delta"]), follow=True).text
     assert "Round opened: 4 people have suggestions" in page
+    assert "the engine ranks their eligible partners by fit, not only the five" in page
     assert "0 of 4" in client.get(runs).text
 
     response = client.post(reverse("matching:round-run", args=["delta"]))

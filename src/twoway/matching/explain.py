@@ -9,14 +9,14 @@ from twoway.matching.scoring import Profiles, offer_value
 from twoway.matching.vocabulary import normalise
 
 RULE_LABELS = {
-    "cross_department": "same department (cross_department is required)",
+    "cross_department": "same department (the rules ask for different departments)",
     "reporting_line": "reporting line",
     "level_gap": "level gap",
     "common_language": "no common language",
     "timezone_overlap": "too little working-hours overlap",
     "avoid": "avoid list",
     "exclude_pairs": "earlier pairing or exit",
-    "reciprocity": "one-way only (reciprocity is required)",
+    "reciprocity": "one-way only (the rules ask for learning both ways)",
     "no_skill_exchange": "no skill exchange (neither offers what the other wants to learn)",
 }
 
@@ -116,9 +116,12 @@ def unmatched_reason(eligible: int, excluded: dict[str, int], others: int, mode:
                 "no eligible partner: nobody else offers a skill they want to learn"
                 " or wants a skill they offer"
             )
-        rules = [(rule, count) for rule, count in excluded.items() if rule != "no_skill_exchange"]
-        named = ", ".join(f"{RULE_LABELS.get(rule, rule)} ({count})" for rule, count in rules[:3])
-        return f"no eligible partner among {others} others; excluded most by: {named}"
+        # Every cause is named, the lack of a skill exchange too: it is often the main one.
+        # A person may be excluded by several causes, so the counts may add up to more.
+        named = ", ".join(
+            f"{RULE_LABELS.get(rule, rule)} ({count})" for rule, count in list(excluded.items())[:3]
+        )
+        return f"no eligible partner among {others} others; how many each cause rules out: {named}"
     if mode == "stable":
         return (
             f"{eligible} eligible partner(s), but none of them was matched with them in the"

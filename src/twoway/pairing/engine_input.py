@@ -153,6 +153,7 @@ def engine_input_for(
         {
             "participant": person.pk,
             "reason": _no_place_reason(open_count[person.pk], program.capacity),
+            "no_place": True,  # not considered by the run, unlike people it left unpaired
         }
         for person in people
         if places[person.pk] <= 0 and person.pk not in in_locks

@@ -20,12 +20,17 @@ UNMATCHED_SHOWN = 100
 
 
 def matching_runs_of(program: Program) -> list[MatchingRun]:
-    """The program's runs, newest first, with how many pairs each proposes (one query)."""
+    """The program's runs, newest first, with how many pairs each proposes (one query).
+
+    The order is explicit: Django leaves the model's default ordering out of a query
+    that groups rows for an aggregate.
+    """
     return list(
         MatchingRun.objects.filter(program=program)
         .select_related("started_by", "published_by")
         .annotate(pair_count=Count("pairs"))
         .defer("stats", "unmatched", "rules")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -174,9 +179,23 @@ class UnmatchedPerson:
     reason: str
 
 
-def unmatched_people(run: MatchingRun, *, limit: int = UNMATCHED_SHOWN) -> list[UnmatchedPerson]:
-    """The first `limit` people the run leaves without a partner, with the reason (one query)."""
-    shown = run.unmatched[:limit]
+@dataclass(frozen=True)
+class Unmatched:
+    """The people a run leaves without a partner, and apart from them the people it did
+    not consider because open pairings already take all their places (the first
+    `UNMATCHED_SHOWN` of each, with the totals)."""
+
+    without_partner: list[UnmatchedPerson]
+    without_partner_total: int
+    no_place: list[UnmatchedPerson]
+    no_place_total: int
+
+
+def unmatched_people(run: MatchingRun, *, limit: int = UNMATCHED_SHOWN) -> Unmatched:
+    """Who the run leaves without a partner and who it could not consider (one query)."""
+    without = [item for item in run.unmatched if not item.get("no_place")]
+    no_place = [item for item in run.unmatched if item.get("no_place")]
+    shown = without[:limit] + no_place[:limit]
     people = Participant.objects.filter(pk__in=[item["participant"] for item in shown])
     found = {
         pk: (name, department or "")
@@ -184,11 +203,20 @@ def unmatched_people(run: MatchingRun, *, limit: int = UNMATCHED_SHOWN) -> list[
             "pk", "user__full_name", "user__profile__department"
         )
     }
-    return [
-        UnmatchedPerson(*found[item["participant"]], reason=item["reason"])
-        for item in shown
-        if item["participant"] in found
-    ]
+
+    def named(items: list[dict]) -> list[UnmatchedPerson]:
+        return [
+            UnmatchedPerson(*found[item["participant"]], reason=item["reason"])
+            for item in items
+            if item["participant"] in found
+        ]
+
+    return Unmatched(
+        without_partner=named(without[:limit]),
+        without_partner_total=len(without),
+        no_place=named(no_place[:limit]),
+        no_place_total=len(no_place),
+    )
 
 
 def certificate_in_words(stats: dict) -> list[str]:
@@ -279,10 +307,15 @@ class SwapCandidate:
 def swap_candidates(
     run: MatchingRun, pair: ProposedPair, *, query: str, limit: int
 ) -> list[SwapCandidate]:
-    """People of the run's other unlocked pairs whose name contains `query` (one query)."""
+    """People of the run's other unlocked pairs whose name contains `query` (one query).
+
+    Pairs with either person of `pair` in them are left out (with a capacity above 1
+    someone has several pairs): a swap with them would pair someone with themselves.
+    """
+    people = (pair.participant_a_id, pair.participant_b_id)
     pairs = (
         ProposedPair.objects.filter(run=run, locked=False)
-        .exclude(pk=pair.pk)
+        .exclude(Q(participant_a_id__in=people) | Q(participant_b_id__in=people))
         .select_related("participant_a__user__profile", "participant_b__user__profile")
         .order_by("-score", "id")
     )

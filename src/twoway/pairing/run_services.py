@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,13 +304,20 @@ def proposed_pair_forbid(*, run: MatchingRun, pair_id: int, by) -> PairRule:
         kind=PairRuleKind.FORBID,
         created_by=by,
     )
+    pair.delete()
+    # With a capacity above 1, someone may keep another partner in this run: only
+    # those left with none are without a partner.
+    people = (pair.participant_a_id, pair.participant_b_id)
+    still_paired = set()
+    for a, b in ProposedPair.objects.filter(
+        Q(participant_a_id__in=people) | Q(participant_b_id__in=people), run=run
+    ).values_list("participant_a_id", "participant_b_id"):
+        still_paired.update((a, b))
     reason = "their proposed pair was forbidden by a coordinator; run the matching again"
     run.unmatched = run.unmatched + [
-        {"participant": person, "reason": reason}
-        for person in (pair.participant_a_id, pair.participant_b_id)
+        {"participant": person, "reason": reason} for person in people if person not in still_paired
     ]
     run.save(update_fields=["unmatched"])
-    pair.delete()
     return rule
 
 
@@ -344,6 +352,12 @@ def proposed_pairs_swap(
         raise ActionError("Choose someone from another pair of this run.", field="other")
     if pair.locked or other_pair.locked:
         raise ActionError("A locked pair cannot be swapped: unlock it first.")
+    if _people(pair) & _people(other_pair):
+        # With a capacity above 1 someone has several pairs; a swap between two of
+        # them would pair that person with themselves or repeat a pair.
+        raise ActionError(
+            "Choose someone from a pair without either of these two people.", field="other"
+        )
     mover = pair.participant_b_id if stays == pair.participant_a_id else pair.participant_a_id
     left = (
         other_pair.participant_b_id
@@ -370,6 +384,10 @@ def proposed_pairs_swap(
         [_proposed(run, check.pair, locked=False) for check in checks]
     )
     return created[0], created[1]
+
+
+def _people(pair: ProposedPair) -> set[int]:
+    return {pair.participant_a_id, pair.participant_b_id}
 
 
 def _refuse_existing(run: MatchingRun, pairs, *, exclude) -> None:

@@ -31,7 +31,8 @@ class StartRunForm(forms.Form):
         initial=RunMode.OPTIMAL,
         widget=forms.RadioSelect,
         help_text="Best total fit suits most programs. Pairing as many people as possible "
-        "may accept weaker pairs. Stable avoids two people who would both rather swap.",
+        "may accept weaker pairs. Stable avoids two people who would both rather swap, and "
+        "gives each person one partner per run, whatever the program's capacity.",
     )
 
 
@@ -84,7 +85,6 @@ def run_view(request: HttpRequest, program: Program, run_id: int) -> HttpRespons
         summary=summary,
         page=selectors.run_pairs_page(run, page=_page_number(request), total=summary.pairs),
         unmatched=selectors.unmatched_people(run),
-        unmatched_total=len(run.unmatched),
         certificate=selectors.certificate_in_words(run.stats),
         seconds=selectors.phase_seconds(run.stats),
     )
@@ -264,20 +264,27 @@ def _ranks_from(post, suggestions) -> dict[int, int | None]:
     return ranks
 
 
+def _show_ranks(suggestions, ranks: dict[int, int | None]) -> None:
+    """Show a refused ranking as it was sent, so the person corrects it rather than
+    starting again (on unsaved copies of the rows: nothing is written)."""
+    for item in suggestions:
+        item.suggestion.preference = ranks.get(item.suggestion.suggested_id)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def suggestions_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A participant ranks the partners suggested to them in a self-match round."""
     mine = my_suggestions(request.user, slug)
     if request.method == "POST" and mine.round is not None:
+        ranks = _ranks_from(request.POST, mine.suggestions)
         try:
             chosen = self_match_services.suggestions_rank(
-                round=mine.round,
-                participant=mine.participant,
-                ranks=_ranks_from(request.POST, mine.suggestions),
+                round=mine.round, participant=mine.participant, ranks=ranks
             )
         except ActionError as error:
             messages.error(request, error.message)
+            _show_ranks(mine.suggestions, ranks)
         else:
             messages.success(
                 request,

@@ -463,8 +463,11 @@ def health_page(
     chosen.sort(key=_sort_key(sort if sort in SORTS else "flags"))
     rematches = rematch_runs_by_person(program)
     for row in chosen:
-        partners = (row.pairing.participant_a_id, row.pairing.participant_b_id)
-        row.rematch_run = rematch_run_for(rematches, partners)
+        # Only where a rematch is the answer: with a capacity above 1, partners of a
+        # pairing under way may be in someone else's rematch, as people with a place left.
+        if row.may_rematch:
+            partners = (row.pairing.participant_a_id, row.pairing.participant_b_id)
+            row.rematch_run = rematch_run_for(rematches, partners)
     return HealthPage(
         total=len(rows),
         flagged=sum(1 for row in rows if row.flags),
