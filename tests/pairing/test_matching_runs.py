@@ -35,6 +35,7 @@ from twoway.pairing.run_services import (
     proposed_pair_lock,
     proposed_pairs_swap,
 )
+from twoway.programs.models import Program, ProgramStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +436,15 @@ def test_a_published_run_cannot_be_changed(program, coordinator):
 
     with pytest.raises(ActionError, match="published"):
         proposed_pair_forbid(run=run, pair_id=run.pairs.get().pk, by=coordinator)
+
+
+def test_a_closed_program_neither_starts_nor_publishes_a_run(program, coordinator):
+    seniors_and_juniors(program, 2)
+    run = _finished_run(program, coordinator)
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.CLOSED)
+    program.refresh_from_db()
+    with pytest.raises(ActionError, match="is closed"):
+        matching_run_start(program=program, started_by=coordinator)
+    with pytest.raises(ActionError, match="is closed"):
+        matching_run_publish(run=run, by=coordinator)
+    assert not Pairing.objects.filter(program=program).exists()

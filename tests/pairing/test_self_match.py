@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from tests.factories import ProgramFactory, UserFactory
@@ -17,6 +20,7 @@ from twoway.pairing.run_services import (
     matching_run_start,
 )
 from twoway.pairing.self_match_services import self_match_round_open, suggestions_rank
+from twoway.programs.models import ProgramStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +84,26 @@ def test_a_round_needs_a_self_match_program(coordinator, people):
 
 def test_a_new_round_closes_the_open_one(program, coordinator, people):
     first = self_match_round_open(program=program, by=coordinator)
+    SelfMatchRound.objects.filter(pk=first.pk).update(opened_at=F("opened_at") - timedelta(hours=1))
     second = self_match_round_open(program=program, by=coordinator)
     first.refresh_from_db()
     assert first.closed_at is not None and second.closed_at is None
+
+
+def test_a_double_click_opens_one_round_and_tells_people_once(program, coordinator, people):
+    first = self_match_round_open(program=program, by=coordinator)
+    told = Notification.objects.filter(kind=NotificationKind.SUGGESTIONS_READY).count()
+    again = self_match_round_open(program=program, by=coordinator)
+    assert again.pk == first.pk
+    assert SelfMatchRound.objects.filter(program=program).count() == 1
+    assert Notification.objects.filter(kind=NotificationKind.SUGGESTIONS_READY).count() == told
+
+
+def test_a_closed_program_opens_no_round(program, coordinator, people):
+    program.status = ProgramStatus.CLOSED
+    program.save()
+    with pytest.raises(ActionError, match="is closed"):
+        self_match_round_open(program=program, by=coordinator)
 
 
 def test_rankings_must_be_one_two_three_without_gaps(program, coordinator, people):
@@ -225,6 +246,8 @@ def test_the_suggestions_page_takes_the_same_queries_for_more_suggestions(
         client.get(url)
     for i in range(3):
         enrolled(program, f"Junior {i}", department="Sales", level=1, **JUNIOR_SKILLS)
+    round.closed_at = round.opened_at  # a later round, not a double click
+    round.save()
     round = self_match_round_open(program=program, by=coordinator)
     assert Suggestion.objects.filter(round=round, participant=senior).count() == 5
     with django_assert_num_queries(6):

@@ -46,7 +46,7 @@ from twoway.pairing.models import (
 )
 from twoway.pairing.services import proposal_note
 from twoway.pairing.tasks import matching_run_task, notifications_email_task
-from twoway.programs.models import Participant, ParticipantStatus, Program
+from twoway.programs.models import Participant, ParticipantStatus, Program, ProgramStatus
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ def matching_run_start(
     people among themselves, never with an earlier partner or anyone they exited from.
     With an open `self_match_round`, the stable mode runs on the participants' rankings.
     """
+    refuse_if_closed(program)
     if self_match_round is not None:
         if self_match_round.program_id != program.pk or self_match_round.closed_at:
             raise ActionError("That self-match round is not open in this program.")
@@ -105,6 +106,15 @@ def matching_run_start(
     )
     transaction.on_commit(lambda: matching_run_task.enqueue(run.pk))
     return run
+
+
+def refuse_if_closed(program: Program) -> None:
+    """A closed program proposes nobody new (its history stays readable)."""
+    if program.status == ProgramStatus.CLOSED:
+        raise ActionError(
+            f"{program.name} is closed, so it proposes no new pairs. To match again, set its "
+            "status back to running in Setup."
+        )
 
 
 def matching_run_execute(*, run_id: int) -> MatchingRun | None:
@@ -422,6 +432,7 @@ def matching_run_publish(*, run: MatchingRun, by) -> int:
     Returns how many pairings were created.
     """
     program = Program.objects.select_for_update().get(pk=run.program_id)
+    refuse_if_closed(program)
     run = _reviewable(run)
     pairs = list(run.pairs.values_list("participant_a_id", "participant_b_id", "score"))
     if not pairs:

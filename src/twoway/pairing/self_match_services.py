@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from twoway.core.errors import ActionError
+from twoway.core.models import DOUBLE_SUBMIT_WINDOW
 from twoway.matching import suggest
 from twoway.matching.output import to_plain
 from twoway.notifications.models import NotificationKind
 from twoway.notifications.services import Note, notify
 from twoway.pairing.engine_input import engine_input_for
 from twoway.pairing.models import SelfMatchRound, Suggestion
-from twoway.pairing.run_services import EXPLANATION_KEYS
+from twoway.pairing.run_services import EXPLANATION_KEYS, refuse_if_closed
 from twoway.programs.models import Participant, Program
 
 SUGGESTIONS_PER_PERSON = 5
@@ -32,8 +33,15 @@ def self_match_round_open(*, program: Program, by) -> SelfMatchRound:
     """
     if not program.self_match:
         raise ActionError("This program does not use self-match rounds (see its settings).")
+    refuse_if_closed(program)
     Program.objects.select_for_update().filter(pk=program.pk).first()
     now = timezone.now()
+    # A second click on "Open a round" finds the round the first one opened.
+    just_opened = SelfMatchRound.objects.filter(
+        program=program, opened_by=by, closed_at=None, opened_at__gte=now - DOUBLE_SUBMIT_WINDOW
+    ).first()
+    if just_opened is not None:
+        return just_opened
     SelfMatchRound.objects.filter(program=program, closed_at__isnull=True).update(closed_at=now)
     given = engine_input_for(program)
     suggestions = suggest(
