@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/web.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/app_matching.py
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/app_import.py
 
 # The README's screenshots come from the browser test of the participant journey.
 screenshots: install

@@ -44,13 +44,14 @@ def main() -> None:
     if args.child:
         print(json.dumps(_measure(args.people, args.child)))
         return
-    rows = [_in_child("sqlite", args.people)]
+    rows = [in_child(__file__, "sqlite", args.people)]
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        rows.append(_in_child("postgresql", args.people))
+        rows.append(in_child(__file__, "postgresql", args.people))
     _report(rows)
 
 
-def _in_child(database: str, people: int) -> dict:
+def in_child(script: str, database: str, people: int) -> dict:
+    """Run `script --child DATABASE` in a fresh process on a fresh, empty database."""
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env["DJANGO_SETTINGS_MODULE"] = "twoway.config.settings"
@@ -60,7 +61,7 @@ def _in_child(database: str, people: int) -> dict:
             env.pop("DATABASE_URL", None)
         else:
             env["DATABASE_URL"] = _fresh_postgres_database(env["DATABASE_URL"])
-        command = [sys.executable, __file__, "--child", database, f"--people={people}"]
+        command = [sys.executable, script, "--child", database, f"--people={people}"]
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
