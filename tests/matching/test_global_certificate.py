@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twoway.matching import match
+from twoway.matching import engine, match
 from twoway.matching.candidates import generate_candidates
 from twoway.matching.model import MatchInput, Rules
 from twoway.matching.scoring import build_profiles, evaluate_pairs
@@ -129,3 +129,18 @@ def test_a_pair_the_shortlist_left_out_is_found_by_pricing():
     run = match(MatchInput((star, *others), Rules()), k=1, vocabulary=small_vocabulary())
     assert run.result.stats.pairs == 2
     check_certified_optimum(run, [1] * 9)
+
+
+def test_too_many_left_out_pairs_leave_a_proof_on_the_candidates_only(monkeypatch):
+    # Past a limit, re-solving with the uncovered pairs would be slow; the engine then
+    # keeps its candidate solution and claims no optimum and no bound for all pairs.
+    monkeypatch.setattr(engine, "_most_pairs_priced_in", lambda n: 0)
+    star = person("star", offers=[("Python", 5), ("Rust", 5)], gaps=[("Public speaking", 5)])
+    others = [
+        person(f"p{i}", offers=[("Public speaking", 1 + i % 3)], gaps=[("Python", 2)])
+        for i in range(7)
+    ] + [person("q", offers=[("Python", 1)], gaps=[("Public speaking", 1)])]
+    stats = match(MatchInput((star, *others), Rules()), k=1, vocabulary=small_vocabulary())
+    stats = stats.result.stats
+    assert stats.certified_over == "candidate pairs only"
+    assert (stats.optimal, stats.upper_bound, stats.certificate) == (False, None, "none")
