@@ -17,7 +17,7 @@ def profiles():
 
 def brute_force_top_k(profiles, k, groups):
     """Every pair scored; each person's k best eligible partners within their group
-    (ties to the lower index); the union as sorted (u, v, weight) triples."""
+    (ties in `tie_order`); the union as sorted (u, v, weight) triples."""
     edges = set()
     for members in groups:
         a = np.repeat(members, len(members))
@@ -25,7 +25,8 @@ def brute_force_top_k(profiles, k, groups):
         evaluation = evaluate_pairs(profiles, a, b)
         for person in members.tolist():
             mine = (a == person) & evaluation.eligible
-            order = np.lexsort((b[mine], -evaluation.weight[mine]))[:k]
+            tie = candidates.tie_order(a[mine], b[mine])
+            order = np.lexsort((tie, -evaluation.weight[mine]))[:k]
             for other, weight in zip(b[mine][order], evaluation.weight[mine][order], strict=True):
                 edges.add((min(person, int(other)), max(person, int(other)), int(weight)))
     return sorted(edges)
@@ -42,6 +43,19 @@ def test_top_k_is_exact_with_small_blocks_and_many_widening_rounds(profiles, mon
     graph = candidates.generate_candidates(profiles, k)
     assert graph.exact and graph.groups is None
     assert as_triples(graph) == brute_force_top_k(profiles, k, [np.arange(profiles.n)])
+    assert (graph.kth == brute_force_kth(profiles, k)).all()
+
+
+def brute_force_kth(profiles, k):
+    """Each person's k-th best eligible weight, or -1 with fewer than k eligible partners."""
+    everyone = np.arange(profiles.n)
+    kth = np.full(profiles.n, -1)
+    for person in everyone.tolist():
+        evaluation = evaluate_pairs(profiles, np.full(profiles.n, person), everyone)
+        weights = np.sort(evaluation.weight[evaluation.eligible])[::-1]
+        if len(weights) >= k:
+            kth[person] = weights[k - 1]
+    return kth
 
 
 def test_above_the_exact_limit_the_top_k_is_exact_within_each_group(profiles, monkeypatch):

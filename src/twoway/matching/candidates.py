@@ -40,6 +40,7 @@ GROUPING_SEED = 20_240_601  # fixed: the same input always gives the same groups
 # rounds back to the exact integer numerator (beyond, fits are recomputed exactly).
 MAX_RECOVERABLE_NORM = 2**16
 DIAGNOSE_PAIRS = 2_000_000  # pairs evaluated at once when explaining who is unmatched
+PRICING_PAIRS = 1 << 21  # pairs bounded at once when pricing the left-out pairs
 
 
 @dataclass
@@ -56,10 +57,26 @@ class CandidateGraph:
     weight: np.ndarray
     exact: bool = True
     groups: list[np.ndarray] | None = None  # the search groups when not exact
+    # Per person, the weight of their k-th best eligible partner: a pair left out of the
+    # graph weighs at most this for both its people (ties at the cut included). -1 when
+    # every eligible partner of the person is in the graph. None when not computed.
+    kth: np.ndarray | None = None
 
     @property
     def edges(self) -> int:
         return len(self.u)
+
+    def with_edges(self, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> CandidateGraph:
+        """The graph with more edges (u < v), still sorted and without duplicates."""
+        u, v, weight = _undirected_union([self.u, u], [self.v, v], [self.weight, weight], self.n)
+        return CandidateGraph(self.n, u, v, weight, self.exact, self.groups, self.kth)
+
+    def contains(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair (a, b), in either order, is an edge of the graph."""
+        keys = self.u * self.n + self.v
+        wanted = np.minimum(a, b).astype(np.int64) * self.n + np.maximum(a, b)
+        position = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        return (keys[position] == wanted) if len(keys) else np.zeros(len(a), dtype=bool)
 
 
 @dataclass
@@ -97,18 +114,19 @@ def generate_candidates(
     skills = _skill_arrays(profiles)
     groups = _groups(profiles, exact_limit if k is not None else profiles.n)
     kept_u, kept_v, kept_w = [], [], []
+    kth = np.full(profiles.n, -1, dtype=np.int64)
     for members in groups:
         columns = _Columns(
             members, np.ascontiguousarray(skills.offers[members].T), skills.wants[members]
         )
         for rows in _row_blocks(members, len(members)):
-            a, b, weight = _block_candidates(profiles, skills, rows, columns, k)
+            a, b, weight, kth[rows] = _block_candidates(profiles, skills, rows, columns, k)
             kept_u.append(np.minimum(a, b))
             kept_v.append(np.maximum(a, b))
             kept_w.append(weight)
     u, v, weight = _undirected_union(kept_u, kept_v, kept_w, profiles.n)
     exact = len(groups) == 1
-    return CandidateGraph(profiles.n, u, v, weight, exact, None if exact else groups)
+    return CandidateGraph(profiles.n, u, v, weight, exact, None if exact else groups, kth)
 
 
 def _skill_arrays(profiles: Profiles) -> _SkillArrays:
@@ -159,7 +177,7 @@ def _block_candidates(profiles: Profiles, skills: _SkillArrays, rows, columns: _
     if k is None:  # every eligible pair
         everyone, low = np.arange(len(rows)), np.full(len(rows), 1e-12, dtype=np.float32)
         local, column, weight = _score_band(profiles, rows, members, bound, everyone, low, fits)
-        return rows[local], members[column], weight
+        return rows[local], members[column], weight, np.full(len(rows), -1, dtype=np.int64)
     scored = _Scored()
     pending = np.arange(len(rows))
     wanted = FIRST_PASS_FACTOR * k
@@ -176,8 +194,13 @@ def _block_candidates(profiles: Profiles, skills: _SkillArrays, rows, columns: _
     floor = np.maximum(kth / SCORE_SCALE - BOUND_SLACK, 1e-12).astype(np.float32)
     everyone = np.arange(len(rows))
     scored.add(*_score_band(profiles, rows, members, bound, everyone, floor, fits))
-    top = _top_k_per_row(scored, k)
-    return rows[scored.local[top]], members[scored.column[top]], scored.weight[top]
+    top = _top_k_per_row(scored, k, rows, members)
+    # A row with fewer than k eligible partners was searched to the end (threshold 0):
+    # all of them are in its top k, so nothing of it is left out (-1). Otherwise every
+    # pair left out was either scored at most kth or never scored, its bound below kth.
+    kth = _kth_best(scored, k, len(rows))  # the final band may have raised it
+    cut = np.where(_count_per_row(scored, len(rows)) >= k, kth, -1).astype(np.int64)
+    return rows[scored.local[top]], members[scored.column[top]], scored.weight[top], cut
 
 
 def _score_band(profiles, rows, members, bound, which, low, fits):
@@ -257,26 +280,53 @@ def _kth_best(scored: _Scored, k: int, rows: int) -> np.ndarray:
     return kth
 
 
-def _top_k_per_row(scored: _Scored, k: int) -> np.ndarray:
-    """Indices of the k heaviest pairs of each row; ties go to the lower partner index."""
-    order, rank = _rank_in_rows(scored)
+def _count_per_row(scored: _Scored, rows: int) -> np.ndarray:
+    return np.bincount(scored.local, minlength=rows)
+
+
+def _top_k_per_row(scored: _Scored, k: int, rows: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Indices of the k heaviest pairs of each row; ties broken by `tie_order`."""
+    tie = tie_order(rows[scored.local], members[scored.column])
+    order, rank = _rank_in_rows(scored, tie)
     return order[rank < k]
 
 
-def _rank_in_rows(scored: _Scored):
-    """The pairs ordered by row, heaviest first, then by column; and each one's rank in
-    its row. One argsort of a packed integer key when it fits in 63 bits (much faster
-    than a three-key lexsort), else the lexsort."""
-    local, column, weight = scored.local, scored.column, scored.weight
-    column_bits = int(column.max(initial=0)).bit_length()
+TIE_MULTIPLIERS = (0x9E3779B1, 0x85EBCA77)  # odd: each row's tie order is a permutation
+
+
+def tie_order(person: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """Where `partner` ranks among `person`'s equally scored partners (lower first).
+
+    Breaking ties by index gave everyone the same few partners: with 100 people of equal
+    scores, all top-k lists held the same 20 people, and only 40 pairs were possible.
+    Here each person sees the partners in the same scrambled cyclic order, but starting
+    at a different place, so equal scores spread over everyone. For a fixed person the
+    map is a bijection of the partners' indices (odd multiplier modulo a power of two),
+    so the order is total and the same input always gives the same graph.
+    """
+    bits = max(int(partner.max(initial=0)).bit_length(), 1)
+    mixed = (
+        partner.astype(np.int64) * TIE_MULTIPLIERS[0]
+        + person.astype(np.int64) * (TIE_MULTIPLIERS[1])
+    )
+    return mixed & ((1 << bits) - 1)
+
+
+def _rank_in_rows(scored: _Scored, tie: np.ndarray | None = None):
+    """The pairs ordered by row, heaviest first, then by `tie` (default: the column); and
+    each one's rank in its row. One argsort of a packed integer key when it fits in 63
+    bits (much faster than a three-key lexsort), else the lexsort."""
+    local, weight = scored.local, scored.weight
+    tie = scored.column if tie is None else tie
+    column_bits = int(max(tie.max(initial=0), scored.column.max(initial=0))).bit_length()
     weight_bits = int(weight.max(initial=0)).bit_length()
     row_bits = int(local.max(initial=0)).bit_length()
     if column_bits + weight_bits + row_bits <= 63:
         lighter = (1 << weight_bits) - 1 - weight  # heaviest first
-        key = (local << (weight_bits + column_bits)) | (lighter << column_bits) | column
+        key = (local << (weight_bits + column_bits)) | (lighter << column_bits) | tie
         order = np.argsort(key)
     else:
-        order = np.lexsort((column, -weight, local))
+        order = np.lexsort((tie, -weight, local))
     sorted_rows = local[order]
     rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
     return order, rank
@@ -301,6 +351,67 @@ def _exact_fit(approximate: np.ndarray, norm: np.ndarray) -> np.ndarray:
     to MAX_RECOVERABLE_NORM, so rounding recovers it exactly."""
     numerators = np.rint(approximate.astype(np.float64) * norm)
     return normalise_fit(numerators, norm)
+
+
+def price_left_out(
+    profiles: Profiles, graph: CandidateGraph, prices: np.ndarray, margin: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every eligible pair outside the graph that the dual prices do not cover: weight w
+    with 2 w + margin > prices[a] + prices[b] (see `solver.prices_from_cover`). Returns
+    them as edges (u < v, weight); none means the solver's certificate holds for all
+    eligible pairs, not just for the candidates.
+
+    A pair left out weighs at most min(kth[a], kth[b]) <= (kth[a] + kth[b]) / 2, so it
+    can only be uncovered if surplus[a] + surplus[b] < margin, with surplus = price -
+    kth: one of its people has a surplus below margin / 2. Only those people are scored,
+    against the people whose surplus still allows it; the others are proven covered
+    without scoring a single pair. The scoring itself is the candidate search's: a cheap
+    float32 bound first, the exact score and the hard rules for the pairs that pass it.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if graph.kth is None or not graph.exact:
+        raise ValueError("pricing needs the exact top-k cut of every person")
+    kth, prices = graph.kth, np.asarray(prices, dtype=np.int64)
+    open_ = kth >= 0  # -1: every eligible partner of the person is in the graph already
+    surplus = prices - kth
+    rows = np.flatnonzero(open_ & (2 * surplus < margin))
+    if len(rows) == 0:
+        return empty, empty, empty
+    columns = np.flatnonzero(open_ & (surplus < margin - surplus[rows].min()))
+    skills = _skill_arrays(profiles)
+    found = [(empty, empty, empty)]
+    for start in range(0, len(rows), MAX_BLOCK_ROWS):
+        block = rows[start : start + MAX_BLOCK_ROWS]
+        found.append(_price_block(profiles, skills, graph, prices, margin, block, columns))
+    u, v, weight = (np.concatenate(part) for part in zip(*found, strict=True))
+    return _undirected_union([u], [v], [weight], graph.n)
+
+
+def _price_block(profiles, skills: _SkillArrays, graph, prices, margin, rows, columns):
+    """The uncovered left-out pairs between `rows` and `columns` (global indices)."""
+    kth = graph.kth
+    results = []
+    chunk = max(1, PRICING_PAIRS // max(len(rows), 1))  # bounds the memory of a chunk
+    for start in range(0, len(columns), chunk):
+        cols = columns[start : start + chunk]
+        fit_ab = np.ascontiguousarray((skills.wants[cols] @ skills.offers[rows].T).T)
+        fit_ba = skills.wants[rows] @ np.ascontiguousarray(skills.offers[cols].T)
+        bound = _score_upper_bound(profiles.rules, fit_ab, fit_ba)
+        _exclude_self(bound, rows, cols)
+        # Uncovered needs w > (prices[a] + prices[b] - margin) / 2 and w <= kth of both.
+        need = (prices[rows][:, None] + prices[cols][None, :] - margin) / 2
+        cap = np.minimum(kth[rows][:, None], kth[cols][None, :])
+        possible = (cap > need) & (bound >= need / SCORE_SCALE - BOUND_SLACK)
+        local, column = np.nonzero(possible)
+        a, b = rows[local], cols[column]
+        outside = ~graph.contains(a, b)
+        local, column, a, b = local[outside], column[outside], a[outside], b[outside]
+        keep, weight = _evaluate(profiles, a, b, fit_ab[local, column], fit_ba[local, column])
+        a, b = a[keep], b[keep]
+        uncovered = 2 * weight + margin > prices[a] + prices[b]
+        a, b, weight = a[uncovered], b[uncovered], weight[uncovered]
+        results.append((np.minimum(a, b), np.maximum(a, b), weight))
+    return tuple(np.concatenate(part) for part in zip(*results, strict=True))
 
 
 def diagnose(

@@ -147,6 +147,10 @@ class Stats:
     candidates: str = "exact"  # or "approximate": top k searched within groups (large n)
     stable: bool | None = None
     blocking_pairs: tuple[tuple[str, str], ...] = ()
+    # The pairs `optimal` and `upper_bound` speak for: "all eligible pairs" (left-out
+    # pairs priced against the duals), "candidate pairs only" (then `optimal` is false
+    # and there is no bound), or "nothing".
+    certified_over: str = "nothing"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,12 @@ class Solution:
     optimal: bool
     certificate: str  # "bound" | "lp-duals" | "exact" | "none"
     solver: str
+    # Per person, twice a dual price (micro-points) proven feasible on this graph, such
+    # that any pair (i, j) of weight w with prices[i] + prices[j] >= 2 w + price_gap can
+    # be added to the graph without raising the bound nor making a better matching
+    # possible; None when no such prices were recovered. See `prices_from_cover`.
+    prices: np.ndarray | None = None
+    price_gap: int = 0  # twice (bound - total) in the solver's own objective
 
 
 @dataclass
@@ -98,15 +104,17 @@ def solve(
             optimal=True,
             certificate="bound",
             solver="trivial",
+            prices=np.zeros(n, dtype=np.int64),
         )
     parts = _components(n, u, v)
     if n > exact_limit:
         # Too big to insist on a proof: every component gets only the bounded repair,
         # and the result carries its certified gap to the bound.
         exact_limit = 0
-    if len(parts) <= 1:
+    if len(parts) == 1 and len(parts[0][0]) == n:
         return _solve_connected(n, u, v, weight, capacity, participation, exact_limit)
     solutions, chosen = [], []
+    prices = np.zeros(n, dtype=np.int64)  # people without an edge: price 0
     for nodes, edges in parts:
         local_u, local_v = np.searchsorted(nodes, u[edges]), np.searchsorted(nodes, v[edges])
         solution = _solve_connected(
@@ -114,7 +122,14 @@ def solve(
         )
         solutions.append(solution)
         chosen.append(edges[solution.edges])
-    return _combine(solutions, np.sort(np.concatenate(chosen)))
+        if solution.prices is not None and prices is not None:
+            prices[nodes] = solution.prices
+        else:
+            prices = None
+    combined = _combine(solutions, np.sort(np.concatenate(chosen)))
+    combined.prices = prices
+    combined.price_gap = sum(solution.price_gap for solution in solutions)
+    return combined
 
 
 def _components(n: int, u: np.ndarray, v: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -161,16 +176,40 @@ def _combine(solutions: list[Solution], edges: np.ndarray) -> Solution:
 def _solve_connected(n, u, v, weight, capacity, participation, exact_limit) -> Solution:
     expanded = _expand(n, u, v, weight, capacity, participation)
     warm = _warm_start(n, u, v, weight, capacity, expanded)
-    matched, upper2, certificate, solver = _solve_simple(expanded.graph, exact_limit, warm)
+    matched, upper2, certificate, solver, cover = _solve_simple(expanded.graph, exact_limit, warm)
     chosen = expanded.decode(matched)
     total = int(weight[chosen].sum())
     # Translate the bound on the expanded objective back to the pair weights.
     offset = expanded.offset + expanded.bonus_half * expanded.people_matched(matched)
     upper_bound = (upper2 / 2 - offset) if upper2 is not None else float("nan")
+    price_gap = int(upper2 - 2 * (total + offset)) if upper2 is not None else 0
     optimal = certificate != "none"
     if optimal:
         upper_bound = max(upper_bound, float(total))
-    return Solution(chosen, total, upper_bound, optimal, certificate, solver)
+    prices = None if cover is None else prices_from_cover(cover, capacity, expanded.bonus_half)
+    return Solution(chosen, total, upper_bound, optimal, certificate, solver, prices, price_gap)
+
+
+def prices_from_cover(cover: np.ndarray, capacity: np.ndarray, bonus_half: int) -> np.ndarray:
+    """Per person, min over their copies of (Y_c - 2 * the copy's participation bonus).
+
+    Y is the doubled vertex cover of the expanded graph (Y_a + Y_b >= 2 w_ab on every
+    expanded edge, sum(Y) = twice the bound). A new pair (i, j) of weight w becomes, in
+    the expanded graph, edges between copies of weight w + their bonuses (covered when
+    prices[i] + prices[j] >= 2 w), or, when both have capacity > 1, a gadget whose two
+    new nodes can be priced so that its middle edge is tight and its side edges covered
+    under the same condition (their prices are never below -2 * bonus_half, which is
+    what the gadget's guard absorbs). So the condition keeps the cover feasible with the
+    same sum: the bound holds with the pair added. And a better matching than the
+    current one only uses edges of reduced cost below `price_gap`; the pair's copy or
+    side edges cost at least prices[i] + prices[j] - 2 w, so with that margin too the
+    pair cannot improve on the current matching either.
+    """
+    capacity = np.maximum(np.asarray(capacity, dtype=np.int64), 1)
+    first = np.concatenate([[0], np.cumsum(capacity)[:-1]]).astype(np.int64)
+    copies = cover[: int(capacity.sum())].astype(np.int64)
+    copies[first] -= 2 * bonus_half
+    return np.minimum.reduceat(copies, first)
 
 
 def _warm_start(n, u, v, weight, capacity, expanded: _Expanded):
@@ -308,41 +347,46 @@ def _expand(n, u, v, weight, capacity, participation) -> _Expanded:
 
 
 def _solve_simple(graph: _Graph, exact_limit: int, warm=None):
-    """Returns (matched edge indices, 2 * upper bound or None, certificate, solver)."""
+    """Returns (matched edge indices, 2 * upper bound or None, certificate, solver, doubled
+    vertex cover Y or None). The cover is what prices the pairs outside the graph."""
     if len(graph.w) == 0:
-        return np.zeros(0, dtype=np.int64), 0, "bound", "trivial"
+        return np.zeros(0, dtype=np.int64), 0, "bound", "trivial", np.zeros(graph.n, np.int64)
     max_w = int(graph.w.max())
     if (max_w + 1) * (graph.n + 1) >= FLOAT_EXACT:
-        return _exact_whole(graph), None, "exact", "rustworkx (weights too large for LAPJV)"
+        matched = _exact_whole(graph)
+        return matched, None, "exact", "rustworkx (weights too large for LAPJV)", None
     weights = _symmetric(graph, graph.w)
     shift = _row_shift(graph)
     sigma = _relaxation(graph, weights, shift, warm)
     doubled = int(np.asarray(weights[np.arange(graph.n), sigma]).ravel().sum())
     matched = _matching_from_permutation(graph, weights, sigma)
     total = int(graph.w[matched].sum())
+    # The duals are recovered even when the pairs reach the bound: they are what proves
+    # that the pairs outside the candidate graph cannot do better (see `prices_from_cover`).
+    duals = _duals(graph, weights, sigma, shift)
+    reduced, cover = duals if duals is not None else (None, None)
     if 2 * total == doubled:
-        return matched, doubled, "bound", "relaxation"
+        return matched, doubled, "bound", "relaxation", cover
     # The duals come first: their reduced-cost repair is exact and usually touches far
     # fewer nodes than the local repair (the odd cycles' whole neighbourhood), which is
     # only the fallback when the duals cannot be recovered.
-    duals = _duals(graph, weights, sigma, shift)
-    if duals is None:
+    if reduced is None:
         repaired = _local_repair(graph, weights, sigma, matched)
         if int(graph.w[repaired].sum()) > total:
             matched, total = repaired, int(graph.w[repaired].sum())
             if 2 * total == doubled:
-                return matched, doubled, "bound", "relaxation + local repair"
+                return matched, doubled, "bound", "relaxation + local repair", None
     else:
         limit = graph.n if graph.n <= exact_limit else COMPONENT_LIMIT
-        matched, complete = _reduced_cost_repair(graph, duals, matched, doubled, limit)
+        matched, complete = _reduced_cost_repair(graph, reduced, matched, doubled, limit)
         if complete or graph.n <= exact_limit:
             if not complete:
-                return _exact_whole(graph), doubled, "exact", "rustworkx fallback"
-            return matched, doubled, "lp-duals", "relaxation + reduced-cost repair"
-        return matched, doubled, "none", "relaxation + partial repair"
+                return _exact_whole(graph), doubled, "exact", "rustworkx fallback", cover
+            return matched, doubled, "lp-duals", "relaxation + reduced-cost repair", cover
+        return matched, doubled, "none", "relaxation + partial repair", cover
     if graph.n <= exact_limit:
-        return _exact_whole(graph), doubled, "exact", "rustworkx fallback"
-    return matched, doubled, "none", "relaxation"
+        return _exact_whole(graph), doubled, "exact", "rustworkx fallback", None
+    return matched, doubled, "none", "relaxation", None
 
 
 def _symmetric(graph: _Graph, values: np.ndarray) -> sp.csr_matrix:
@@ -481,7 +525,8 @@ def _local_repair(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, matc
 
 
 def _duals(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, shift: np.ndarray):
-    """2 * the fractional vertex cover y proven by the assignment, or None.
+    """(reduced costs of the edges, Y = 2 * the fractional vertex cover y proven by the
+    assignment), or None.
 
     For the min-cost assignment with costs c_ij = shift_i - w_ij, potentials u (rows) and
     v (columns) with u_i + v_j <= c_ij and equality on the permutation are shortest-path
@@ -499,7 +544,7 @@ def _duals(graph: _Graph, weights: sp.csr_matrix, sigma: np.ndarray, shift: np.n
     doubled = int(np.asarray(weights[np.arange(graph.n), sigma]).ravel().sum())
     if (reduced < 0).any() or (doubled_cover < 0).any() or int(doubled_cover.sum()) != doubled:
         return None
-    return reduced
+    return reduced, doubled_cover
 
 
 def _potentials(costs: sp.csr_matrix, sigma: np.ndarray):
