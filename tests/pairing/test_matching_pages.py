@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.pairing.matching_people import seniors_and_juniors
 from tests.permissions import response_as
+from twoway.pairing import run_selectors
 from twoway.pairing.models import MatchingRun, PairRule, PairRuleKind, RunStatus
 from twoway.pairing.run_services import (
     matching_run_execute,
@@ -125,7 +126,7 @@ def test_the_preview_shows_pairs_shares_gaps_certificate_and_the_unmatched(clien
     assert "Senior 0" in page and "teaches" in page and "Python scripting" in page
     assert "100%</strong><span>two-way" in page
     assert "Levels apart" in page
-    assert "Optimal within that search" in page and "candidate pairs" in page
+    assert "Optimal over every eligible pair, not only those candidates" in page
     # charlie has an empty profile (not read); alice and bob are busy with each other.
     assert "Publish 2 pairs" in page
 
@@ -284,3 +285,25 @@ def test_the_start_form_says_the_stable_mode_gives_one_partner(client, cast):
     client.force_login(cast.dana)
     page = client.get(reverse("matching:runs", args=["river"])).text
     assert "gives each person one partner per run" in page
+
+
+@pytest.mark.parametrize(
+    ("certified_over", "optimal", "says"),
+    [
+        ("all eligible pairs", True, "Optimal over every eligible pair"),
+        ("candidate pairs only", False, "Not proven optimal over every eligible pair"),
+    ],
+)
+def test_the_certificate_says_which_pairs_it_covers(certified_over, optimal, says):
+    stats = {
+        "mode": "optimal",
+        "optimal": optimal,
+        "certificate": "lp-duals" if optimal else "none",
+        "certified_over": certified_over,
+        "total_score": 12.5,
+        "upper_bound": 12.5 if optimal else None,
+        "k": 20,
+        "candidate_edges": 40,
+        "candidates": "exact",
+    }
+    assert says in " ".join(run_selectors.certificate_in_words(stats))

@@ -243,12 +243,27 @@ def certificate_in_words(stats: dict) -> list[str]:
         "lp-duals": "proven by dual prices that no better set of pairs exists",
         "bound": "its total equals an upper bound that no choice of these candidates can exceed",
     }
-    if stats.get("optimal"):
+    certified_over = stats.get("certified_over")
+    if stats.get("optimal") and certified_over == "all eligible pairs":
+        words = [
+            searched,
+            f"Optimal over every eligible pair, not only those candidates: "
+            f"{proof.get(stats.get('certificate'), 'certified')}. No other choice of pairs "
+            f"has a higher total score than {total}.",
+        ]
+    elif stats.get("optimal"):
         words = [
             searched,
             f"Optimal within that search: {proof.get(stats.get('certificate'), 'certified')}. "
             f"No other choice of pairs among these candidates has a higher total "
             f"score than {total}.",
+        ]
+    elif certified_over == "candidate pairs only":
+        words = [
+            searched,
+            f"Not proven optimal over every eligible pair: no better choice exists among the "
+            f"candidates searched (total score {total}), but pairs outside that shortlist "
+            "could raise it.",
         ]
     else:
         gap = stats.get("gap_percent")
