@@ -13,13 +13,11 @@ from twoway.matching import explain
 from twoway.matching.candidates import (
     DEFAULT_K,
     CandidateGraph,
-    diagnose,
     generate_candidates,
     price_left_out,
 )
 from twoway.matching.model import MatchInput, MatchResult, Pair, Stats, Unmatched
 from twoway.matching.scoring import (
-    RULE_NAMES,
     SCORE_SCALE,
     Profiles,
     build_profiles,
@@ -271,26 +269,32 @@ def _pairs(profiles: Profiles, outcome: _Outcome) -> list[Pair]:
 
 
 def _unmatched(profiles, outcome: _Outcome, mode: str, groups) -> list[Unmatched]:
-    matched = np.zeros(profiles.n, dtype=bool)
-    matched[outcome.a] = True
-    matched[outcome.b] = True
-    people = np.flatnonzero(~matched)
-    counts = diagnose(profiles, people, groups)
-    rules = {name: counts[name] for name in RULE_NAMES}
-    found = []
+    degree = np.bincount(np.concatenate([outcome.a, outcome.b]), minlength=profiles.n)
+    capacity = np.ones(profiles.n, dtype=np.int64) if mode == "stable" else profiles.capacity
+    people = np.flatnonzero(degree == 0)
+    found = explain.diagnose(profiles, people, degree < capacity, groups)
+    blocking = np.bincount(np.array(outcome.blocking, dtype=np.int64).ravel(), minlength=profiles.n)
+    unmatched = []
     for position, person in enumerate(people.tolist()):
-        others = int(counts["others"][position])
-        excluded = explain.excluded_by(rules, counts["exchange"], others + 1, position)
-        eligible = int(counts["eligible"][position])
-        found.append(
+        eligible = int(found.eligible[position])
+        excluded = found.excluded[position]
+        reason = explain.unmatched_reason(
+            eligible,
+            excluded,
+            int(found.others[position]),
+            mode,
+            with_room=int(found.eligible_with_room[position]),
+            blocking=int(blocking[person]),
+        )
+        unmatched.append(
             Unmatched(
                 id=profiles.participants[person].id,
-                reason=explain.unmatched_reason(eligible, excluded, others, mode),
+                reason=reason,
                 eligible_partners=eligible,
                 excluded_by=excluded,
             )
         )
-    return found
+    return unmatched
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from twoway.matching.model import Bridge, CommonGround, Teaching
-from twoway.matching.scoring import Profiles, offer_value
+from twoway.matching.scoring import Profiles, evaluate_pairs, normalise_fit, offer_value
 from twoway.matching.vocabulary import normalise
 
 RULE_LABELS = {
@@ -95,21 +97,110 @@ def _shared(xs: tuple[str, ...], ys: tuple[str, ...]) -> list[str]:
     return shared
 
 
-def excluded_by(
-    counts: dict[str, np.ndarray], exchange_count: np.ndarray, n: int, person: int
-) -> dict[str, int]:
-    """`person` indexes the count arrays."""
-    """How many potential partners each rule excluded for one person, largest first."""
-    result = {
-        rule: int(values[person]) for rule, values in counts.items() if int(values[person]) > 0
-    }
-    no_exchange = n - 1 - int(exchange_count[person])
-    if no_exchange > 0:
-        result["no_skill_exchange"] = no_exchange
-    return dict(sorted(result.items(), key=lambda item: (-item[1], item[0])))
+DIAGNOSE_PAIRS = 2_000_000  # pairs whose fits are held at once when diagnosing
 
 
-def unmatched_reason(eligible: int, excluded: dict[str, int], others: int, mode: str) -> str:
+@dataclass
+class Diagnosis:
+    """For each person diagnosed: the others they were checked against, their eligible
+    partners (and how many of those still have a place), and how many others each cause
+    rules out. Causes are counted in order: no skill exchange; then, with reciprocity
+    required, a one-way exchange; then each hard rule among the rest (the pairs that
+    would otherwise have the exchange the rules ask for). One pair may fail several
+    hard rules, so those counts may add up to more."""
+
+    others: np.ndarray
+    eligible: np.ndarray
+    eligible_with_room: np.ndarray
+    excluded: list[dict[str, int]]
+
+
+def diagnose(
+    profiles: Profiles,
+    people: np.ndarray,
+    has_room: np.ndarray,
+    groups: list[np.ndarray] | None = None,
+) -> Diagnosis:
+    """Exact counts, against everybody (or with approximate candidates, their group).
+
+    Both fits of every pair come from two sparse x dense products, which cost little;
+    the hard rules, the expensive part, are evaluated only on the pairs with the skill
+    exchange the rules ask for (two-way when reciprocity is required), since no rule
+    can matter for the others. That is what keeps explaining cheap when many people are
+    unmatched for lack of an exchange.
+    """
+    people = np.asarray(people, dtype=np.int64)
+    others = np.zeros(len(people), dtype=np.int64)
+    eligible = np.zeros(len(people), dtype=np.int64)
+    with_room = np.zeros(len(people), dtype=np.int64)
+    excluded: list[dict[str, int]] = [{} for _ in people]
+    for members in groups or [np.arange(profiles.n)]:
+        positions = np.flatnonzero(np.isin(people, members))
+        per_chunk = max(1, DIAGNOSE_PAIRS // max(len(members), 1))
+        for start in range(0, len(positions), per_chunk):
+            chunk = positions[start : start + per_chunk]
+            counts = _diagnose_chunk(profiles, people[chunk], members, has_room)
+            others[chunk] = len(members) - 1
+            eligible[chunk] = counts.pop("eligible")
+            with_room[chunk] = counts.pop("with_room")
+            for name, values in counts.items():
+                for position, value in zip(chunk.tolist(), values.tolist(), strict=True):
+                    if value > 0:
+                        excluded[position][name] = value
+    ordered = [dict(sorted(e.items(), key=lambda item: (-item[1], item[0]))) for e in excluded]
+    return Diagnosis(others, eligible, with_room, ordered)
+
+
+def _diagnose_chunk(profiles: Profiles, chunk, members, has_room) -> dict[str, np.ndarray]:
+    # Fit numerators, members x chunk: a fit is positive exactly when its numerator is.
+    taught, learnt = _fit_numerators(profiles, chunk, members)
+    rows = len(chunk)
+    exchange = (taught > 0) | (learnt > 0)
+    exchange[np.searchsorted(members, chunk), np.arange(rows)] = False  # not oneself
+    counts = {"no_skill_exchange": len(members) - 1 - exchange.sum(axis=0)}
+    if profiles.rules.reciprocity == "required":
+        viable = exchange & (taught > 0) & (learnt > 0)
+        counts["reciprocity"] = exchange.sum(axis=0) - viable.sum(axis=0)
+    else:
+        viable = exchange
+    column, row = np.nonzero(viable)
+    a, b = chunk[row], members[column]
+    norm = profiles.gap_norm
+    fit_ab = normalise_fit(taught[column, row], norm[b])
+    fit_ba = normalise_fit(learnt[column, row], norm[a])
+    evaluation = evaluate_pairs(profiles, a, b, fit_ab, fit_ba, score_ineligible=False)
+    for name, mask in evaluation.failures.items():
+        if name != "reciprocity":  # counted above, among all the pairs with an exchange
+            counts[name] = np.bincount(row[mask], minlength=rows)
+    ok = evaluation.eligible
+    counts["eligible"] = np.bincount(row[ok], minlength=rows)
+    counts["with_room"] = np.bincount(row[ok & has_room[b]], minlength=rows)
+    return counts
+
+
+def _fit_numerators(profiles: Profiles, chunk: np.ndarray, members: np.ndarray):
+    """Numerators of fit(person -> member) and fit(member -> person), members x chunk.
+    They are sums of small multiples of 0.5, exact in float64: divided by the learner's
+    gap norm they give the same fits as scoring each pair on its own."""
+    taught = profiles.gaps[members] @ profiles.offers[chunk].toarray().T
+    learnt = profiles.offers[members] @ profiles.gaps[chunk].toarray().T
+    return np.asarray(taught), np.asarray(learnt)
+
+
+def unmatched_reason(
+    eligible: int,
+    excluded: dict[str, int],
+    others: int,
+    mode: str,
+    *,
+    with_room: int = 0,
+    blocking: int = 0,
+) -> str:
+    """Why someone has no partner, in words that hold for this run's result.
+
+    `with_room` counts the eligible partners who still have a place (unmatched, or
+    below their capacity); `blocking` (stable mode) the blocking pairs they are in.
+    """
     if eligible == 0:
         if not excluded or set(excluded) == {"no_skill_exchange"}:
             return (
@@ -123,12 +214,23 @@ def unmatched_reason(eligible: int, excluded: dict[str, int], others: int, mode:
         )
         return f"no eligible partner among {others} others; how many each cause rules out: {named}"
     if mode == "stable":
+        if blocking:
+            return (
+                f"{eligible} eligible partner(s); {blocking} of them would rather be paired"
+                " with them than keep their partner (no stable matching was found)"
+            )
         return (
-            f"{eligible} eligible partner(s), but none of them was matched with them in the"
-            " stable matching (each preferred the partner they got)"
+            f"{eligible} eligible partner(s), but everyone on their list who also listed"
+            " them is paired with someone they rank higher"
+        )
+    if with_room:
+        # Pairing them with such a partner would add a pair: the result is not the best
+        # over every eligible pair, and the reason says so rather than hide it.
+        return (
+            f"{eligible} eligible partner(s), {with_room} of them with a place left too;"
+            " this run did not pair them (it is not optimal over every eligible pair)"
         )
     return (
-        f"every eligible partner ({eligible}) was better used elsewhere: pairing them would"
-        " lower the total"
-        + (" score" if mode == "optimal" else " number of people paired or the score")
+        f"all {eligible} eligible partner(s) have their places taken by other pairs;"
+        " pairing them would mean breaking up one of those pairs"
     )

@@ -1,21 +1,31 @@
 """Stable roommates (Irving, 1985), with incomplete preference lists.
 
 `stable_roommates` returns a stable matching when one exists. When none exists it
-says so, and returns the matching with the fewest blocking pairs that it found
-(exhaustively for small instances, by a seeded local search otherwise), with those
-pairs listed.
+says so, and returns the matching with the fewest blocking pairs that it found, with
+those pairs listed: every matching is tried for small instances; otherwise Irving's
+algorithm runs on, leaving out whoever it finds without a partner, and a seeded local
+search then satisfies blocking pairs one at a time, keeping only the moves that do not
+add blocking pairs, for at most `seconds`.
+
+The work is linear in the total length of the lists (pointers that only move one way,
+and each entry is deleted once); the local search updates the blocking pairs of the few
+people a move touches instead of recounting them all.
 """
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-EXHAUSTIVE_LIMIT = 10  # people in the unsolved part: up to here, search every matching
-LOCAL_SEARCH_ROUNDS = 200
+EXHAUSTIVE_LIMIT = 10  # people with a non-empty list: up to here, search every matching
+LOCAL_SEARCH_ROUNDS = 5_000  # moves tried at most: the same seed gives the same result
+SEARCH_SECONDS = 2.0  # the local search stops after this long, whatever the rounds left
+MAX_RESTARTS = 1_000  # Irving re-runs after leaving someone out, at most
 
 
 @dataclass
@@ -26,61 +36,140 @@ class StableResult:
 
 
 class _Table:
-    """Preference lists with symmetric deletion, as in Irving's paper."""
+    """Preference lists with symmetric deletion, as in Irving's paper.
 
-    def __init__(self, prefs: Sequence[Sequence[int]]) -> None:
-        self.lists = [list(p) for p in prefs]
+    Entry r of person i's list is alive while neither side has deleted it. `low` and
+    `high` point at i's first and last alive entries and only move inwards, so finding
+    either costs, over the whole run, no more than the length of the list.
+    """
+
+    def __init__(self, lists: Sequence[Sequence[int]]) -> None:
+        self.lists = [list(p) for p in lists]
         self.rank = [{x: r for r, x in enumerate(p)} for p in self.lists]
-        self.alive = [set(p) for p in self.lists]
+        self.alive = [[True] * len(p) for p in self.lists]
+        self.count = [len(p) for p in self.lists]
+        self.low = [0] * len(self.lists)
+        self.high = [len(p) - 1 for p in self.lists]
+        self.next_low = [1] * len(self.lists)  # where the search for a second choice starts
+        self.emptied: list[int] = []  # people whose list ran out since the last check
 
     def remove(self, i: int, j: int) -> None:
-        self.alive[i].discard(j)
-        self.alive[j].discard(i)
-
-    def ordered(self, i: int) -> list[int]:
-        return [x for x in self.lists[i] if x in self.alive[i]]
+        r = self.rank[i][j]
+        if not self.alive[i][r]:
+            return
+        self.alive[i][r] = False
+        self.alive[j][self.rank[j][i]] = False
+        for person in (i, j):
+            self.count[person] -= 1
+            if self.count[person] == 0:
+                self.emptied.append(person)
 
     def first(self, i: int) -> int:
-        return next(x for x in self.lists[i] if x in self.alive[i])
+        alive, r = self.alive[i], self.low[i]
+        while not alive[r]:
+            r += 1
+        self.low[i] = r
+        return self.lists[i][r]
 
     def second(self, i: int) -> int:
-        return self.ordered(i)[1]
+        self.first(i)
+        alive, r = self.alive[i], max(self.next_low[i], self.low[i] + 1)
+        while not alive[r]:
+            r += 1
+        self.next_low[i] = r
+        return self.lists[i][r]
 
     def last(self, i: int) -> int:
-        return next(x for x in reversed(self.lists[i]) if x in self.alive[i])
+        alive, r = self.alive[i], self.high[i]
+        while not alive[r]:
+            r -= 1
+        self.high[i] = r
+        return self.lists[i][r]
 
     def reject_after(self, i: int, keep: int) -> None:
         """i drops everyone it likes less than `keep`."""
         cutoff = self.rank[i][keep]
-        for x in self.ordered(i):
-            if self.rank[i][x] > cutoff:
-                self.remove(i, x)
+        for r in range(self.high[i], cutoff, -1):
+            if self.alive[i][r]:
+                self.remove(i, self.lists[i][r])
+        self.high[i] = min(self.high[i], cutoff)
 
 
 def mutual_lists(prefs: Sequence[Sequence[int]]) -> list[list[int]]:
     """Keep j on i's list only if i is on j's list (and drop self and repeats)."""
-    listed = [set(p) for p in prefs]
-    result = []
-    for i, p in enumerate(prefs):
-        seen: set[int] = set()
-        kept = []
-        for j in p:
-            if j != i and j not in seen and i in listed[j]:
-                seen.add(j)
-                kept.append(j)
-        result.append(kept)
-    return result
+    n = len(prefs)
+    lengths = np.array([len(p) for p in prefs], dtype=np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    other = np.fromiter(itertools.chain.from_iterable(prefs), np.int64, int(lengths.sum()))
+    keys = owner * n + other
+    _, first = np.unique(keys, return_index=True)  # the first mention of each pair
+    kept = np.zeros(len(keys), dtype=bool)
+    kept[first] = True
+    kept &= (owner != other) & np.isin(other * n + owner, keys)
+    if n == 0:
+        return []
+    bounds = np.cumsum(np.bincount(owner[kept], minlength=n))[:-1]
+    return [part.tolist() for part in np.split(other[kept], bounds)]
 
 
-def stable_roommates(prefs: Sequence[Sequence[int]], seed: int = 0) -> StableResult:
+def stable_roommates(
+    prefs: Sequence[Sequence[int]], seed: int = 0, seconds: float = SEARCH_SECONDS
+) -> StableResult:
+    """A stable matching, or (when none exists) one with few blocking pairs.
+
+    `seconds` bounds the search for few blocking pairs; with the default the answer
+    comes within a few seconds for 1,000 people with complete lists.
+    """
     lists = mutual_lists(prefs)
+    partner, left_out = _irving(lists)
+    if not left_out:
+        return StableResult(partner, True, [])
+    if sum(1 for p in lists if p) <= EXHAUSTIVE_LIMIT:
+        partner = _exhaustive(lists, [i for i in range(len(lists)) if lists[i]])
+    else:
+        partner = _local_search(lists, partner, seed, seconds)
+    return StableResult(partner, False, blocking_pairs(lists, partner))
+
+
+def _irving(lists: list[list[int]]) -> tuple[list[int], list[int]]:
+    """Irving's algorithm. Returns the partners and who was left out: nobody when the
+    matching is stable. If a list runs out in phase two, no stable matching exists; that
+    person is left out, and the proposals of phase one run again on the reduced table
+    (cheap: lists only shrink) before phase two goes on. What comes out is then a
+    matching with few blocking pairs, not a stable one."""
     table = _Table(lists)
     _phase_one(table)
-    if _phase_two(table):
-        partner = [table.first(i) if table.alive[i] else -1 for i in range(len(lists))]
-        return StableResult(partner, True, [])
-    partner = fewest_blocking_pairs(lists, seed)
-    return StableResult(partner, False, blocking_pairs(lists, partner))
+    left_out: list[int] = []
+    for _ in range(MAX_RESTARTS):
+        emptied = _phase_two(table)
+        if emptied is None:
+            break
+        left_out.append(emptied)
+        for j in list(_alive_entries(table, emptied)):
+            table.remove(emptied, j)
+        _phase_one(table)
+    partner = [table.first(i) if table.count[i] else -1 for i in range(len(lists))]
+    partner = [p if p >= 0 and partner[p] == i else -1 for i, p in enumerate(partner)]
+    if left_out:
+        # Two people left without a partner who accept each other would block: pair them.
+        _pair_the_unmatched(lists, partner)
+    return partner, left_out
+
+
+def _pair_the_unmatched(lists: list[list[int]], partner: list[int]) -> None:
+    """Pair unmatched people who accept each other, the best-ranked pairs first."""
+    free = {i for i, p in enumerate(partner) if p < 0 and lists[i]}
+    rank = {i: {x: r for r, x in enumerate(lists[i])} for i in free}
+    pairs = sorted(
+        (r + rank[j][i], i, j) for i in free for r, j in enumerate(lists[i]) if i < j and j in free
+    )
+    for _, i, j in pairs:
+        if partner[i] < 0 and partner[j] < 0:
+            partner[i], partner[j] = j, i
+
+
+def _alive_entries(table: _Table, i: int):
+    return (x for r, x in enumerate(table.lists[i]) if table.alive[i][r])
 
 
 def _phase_one(table: _Table) -> None:
@@ -90,7 +179,7 @@ def _phase_one(table: _Table) -> None:
     free = deque(range(n))
     while free:
         x = free.popleft()
-        if not table.alive[x]:
+        if not table.count[x]:
             continue
         y = table.first(x)
         # Everyone y likes less than its current holder is already gone, so x is better.
@@ -99,24 +188,28 @@ def _phase_one(table: _Table) -> None:
         table.reject_after(y, x)
         if previous >= 0 and previous != x:
             free.append(previous)
+    table.emptied.clear()  # running out in phase one only means: unmatched in every stable matching
 
 
-def _phase_two(table: _Table) -> bool:
-    """Eliminate rotations until every list has at most one entry; False if a list
-    empties (then no stable matching exists)."""
+def _phase_two(table: _Table) -> int | None:
+    """Eliminate rotations until every list has at most one entry. Returns None when
+    that succeeds (a stable matching), else someone whose list ran out."""
     n = len(table.lists)
-    before = [bool(alive) for alive in table.alive]
+    start = 0
     while True:
-        start = next((i for i in range(n) if len(table.alive[i]) > 1), None)
-        if start is None:
+        # Counts only fall, so people already down to one entry never need a look again.
+        while start < n and table.count[start] <= 1:
+            start += 1
+        if start == n:
             break
         for x, y in _find_rotation(table, start):
             table.reject_after(y, x)
-        if any(before[i] and not table.alive[i] for i in range(n)):
-            return False
-    return all(
-        not table.alive[i] or table.first(table.first(i)) == i for i in range(n) if before[i]
-    )
+        if table.emptied:
+            return table.emptied[0]
+    for i in range(n):
+        if table.count[i] and table.first(table.first(i)) != i:
+            return i
+    return None
 
 
 def _find_rotation(table: _Table, start: int) -> list[tuple[int, int]]:
@@ -135,48 +228,86 @@ def _find_rotation(table: _Table, start: int) -> list[tuple[int, int]]:
 # --- blocking pairs -------------------------------------------------------------------
 
 
+class _Edges:
+    """The mutually acceptable pairs u < v as arrays, with each side's rank of the other,
+    and for every person the edges they are on (CSR)."""
+
+    def __init__(self, lists: Sequence[Sequence[int]]) -> None:
+        n = len(lists)
+        lengths = np.array([len(p) for p in lists], dtype=np.int64)
+        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        other = np.fromiter(itertools.chain.from_iterable(lists), np.int64, int(lengths.sum()))
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        rank = np.arange(len(owner)) - starts[owner]
+        self.n, self.lengths = n, lengths
+        self.keys = owner * n + other  # directed (owner, other); sorted: owners ascend
+        order = np.argsort(self.keys, kind="stable")
+        self.sorted_keys, self.sorted_rank = self.keys[order], rank[order]
+        forward = owner < other
+        self.u, self.v, self.rank_uv = owner[forward], other[forward], rank[forward]
+        self.rank_vu = self.rank_of(self.v, self.u)
+        ends = np.concatenate([self.u, self.v])  # position p is edge p % len(u)
+        by_person = np.argsort(ends, kind="stable")
+        self.incident = by_person % max(len(self.u), 1)
+        self.incident_start = np.searchsorted(ends[by_person], np.arange(n + 1))
+        self.starts, self.other = starts, other
+
+    def rank_of(self, owner: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """Where `other` stands on `owner`'s list (both are mutual, so it is there)."""
+        at = np.searchsorted(self.sorted_keys, owner * self.n + other)
+        return self.sorted_rank[at]
+
+    def partner_rank(self, partner: np.ndarray, people: np.ndarray | None = None):
+        """Each person's rank of their partner; the list's length (worse than anyone on
+        it) when unmatched. For `people` only, when given."""
+        people = np.arange(self.n) if people is None else people
+        ranks = self.lengths[people].copy()
+        matched = partner[people] >= 0
+        ranks[matched] = self.rank_of(people[matched], partner[people[matched]])
+        return ranks
+
+    def blocking(self, partner_rank: np.ndarray, edges: np.ndarray | slice = slice(None)):
+        """Whether each edge blocks: both prefer each other to what they have."""
+        u, v = self.u[edges], self.v[edges]
+        return (self.rank_uv[edges] < partner_rank[u]) & (self.rank_vu[edges] < partner_rank[v])
+
+    def edges_of(self, people: list[int]) -> np.ndarray:
+        parts = [self.incident[self.incident_start[p] : self.incident_start[p + 1]] for p in people]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
 def blocking_pairs(lists: Sequence[Sequence[int]], partner: Sequence[int]) -> list[tuple[int, int]]:
-    """Mutually acceptable pairs who both prefer each other to what they have."""
-    rank = [{x: r for r, x in enumerate(p)} for p in lists]
-    found = []
-    for i, p in enumerate(lists):
-        for j in p:
-            if (
-                i < j
-                and partner[i] != j
-                and _prefers(rank[i], j, partner[i])
-                and _prefers(rank[j], i, partner[j])
-            ):
-                found.append((i, j))
-    return found
-
-
-def _prefers(rank: dict[int, int], candidate: int, current: int) -> bool:
-    return current < 0 or rank[candidate] < rank.get(current, len(rank))
+    """Mutually acceptable pairs (i < j) who both prefer each other to what they have,
+    sorted."""
+    edges = _Edges(mutual_lists(lists))
+    if not len(edges.u):
+        return []
+    mask = edges.blocking(edges.partner_rank(np.asarray(partner, dtype=np.int64)))
+    return sorted(zip(edges.u[mask].tolist(), edges.v[mask].tolist(), strict=True))
 
 
 def fewest_blocking_pairs(lists: Sequence[Sequence[int]], seed: int = 0) -> list[int]:
-    n = len(lists)
-    people = [i for i in range(n) if lists[i]]
+    """The matching with the fewest blocking pairs found (every matching when small)."""
+    lists = mutual_lists(lists)
+    people = [i for i in range(len(lists)) if lists[i]]
     if len(people) <= EXHAUSTIVE_LIMIT:
         return _exhaustive(lists, people)
-    return _local_search(lists, seed)
+    return _local_search(lists, _irving(lists)[0], seed, SEARCH_SECONDS)
 
 
 def _exhaustive(lists: Sequence[Sequence[int]], people: list[int]) -> list[int]:
     best: list[int] | None = None
     best_count = None
     for partner in _all_matchings(lists, people, [-1] * len(lists)):
-        count = len(blocking_pairs(lists, partner))
+        candidate = [max(x, -1) for x in partner]
+        count = len(blocking_pairs(lists, candidate))
         if best_count is None or count < best_count:
-            best, best_count = list(partner), count
-    if best is None:
-        return [-1] * len(lists)
-    return [max(x, -1) for x in best]
+            best, best_count = candidate, count
+    return best if best is not None else [-1] * len(lists)
 
 
 def _all_matchings(lists, people, partner):
-    free = next((i for i in people if partner[i] == -1 and not _done(partner, i)), None)
+    free = next((i for i in people if partner[i] == -1), None)
     if free is None:
         yield partner
         return
@@ -191,35 +322,75 @@ def _all_matchings(lists, people, partner):
             partner[free] = partner[other] = -1
 
 
-def _done(partner: list[int], i: int) -> bool:
-    return partner[i] == -2
+class _Search:
+    """A matching and its blocking pairs, updated move by move."""
+
+    def __init__(self, edges: _Edges, partner: list[int]) -> None:
+        self.edges = edges
+        self.partner = np.asarray(partner, dtype=np.int64).copy()
+        self.rank = edges.partner_rank(self.partner)
+        self.blocking = edges.blocking(self.rank)
+
+    def count(self) -> int:
+        return int(self.blocking.sum())
+
+    def satisfy(self, edge: int) -> int:
+        """Pair the two ends of a blocking edge, give their old partners the first free
+        person on their list, and keep the move only if the blocking pairs do not grow.
+        Returns the change in their number (0 or less when kept)."""
+        i, j = int(self.edges.u[edge]), int(self.edges.v[edge])
+        saved: dict[int, int] = {}
+        freed = [p for p in (int(self.partner[i]), int(self.partner[j])) if p >= 0]
+        for x in (i, j, *freed):
+            saved.setdefault(x, int(self.partner[x]))
+        for p in freed:
+            self._set(p, -1)
+        self._set(i, j)
+        self._set(j, i)
+        for p in freed:
+            if self.partner[p] < 0:
+                y = self._first_free(p)
+                if y >= 0:
+                    saved.setdefault(y, int(self.partner[y]))
+                    self._set(p, y)
+                    self._set(y, p)
+        people = np.array(list(saved), dtype=np.int64)
+        touched = self.edges.edges_of(people.tolist())
+        before = self.blocking[touched]
+        self.rank[people] = self.edges.partner_rank(self.partner, people)
+        after = self.edges.blocking(self.rank, touched)
+        change = int(after.sum()) - int(before.sum())
+        if change > 0:  # undo
+            for x, p in saved.items():
+                self._set(x, p)
+            self.rank[people] = self.edges.partner_rank(self.partner, people)
+        else:
+            self.blocking[touched] = after
+        return change
+
+    def _set(self, x: int, p: int) -> None:
+        self.partner[x] = p
+
+    def _first_free(self, x: int) -> int:
+        others = self.edges.other[self.edges.starts[x] : self.edges.starts[x + 1]]
+        free = np.flatnonzero(self.partner[others] < 0)
+        return int(others[free[0]]) if len(free) else -1
 
 
-def _local_search(lists: Sequence[Sequence[int]], seed: int) -> list[int]:
-    """Satisfy blocking pairs one at a time (seeded order); keep the best matching seen."""
+def _local_search(
+    lists: Sequence[Sequence[int]], start: list[int], seed: int, seconds: float
+) -> list[int]:
+    """From `start`, satisfy seeded random blocking pairs, keeping the moves that do not
+    add blocking pairs (sideways moves let the search leave a plateau)."""
+    edges = _Edges(lists)
+    if not len(edges.u):
+        return list(start)
+    search = _Search(edges, start)
     rng = np.random.default_rng(seed)
-    partner = _greedy_by_rank(lists)
-    best, best_count = list(partner), len(blocking_pairs(lists, partner))
+    deadline = time.perf_counter() + seconds
     for _ in range(LOCAL_SEARCH_ROUNDS):
-        blocking = blocking_pairs(lists, partner)
-        if not blocking:
+        blocking = np.flatnonzero(search.blocking)
+        if not len(blocking) or time.perf_counter() > deadline:
             break
-        i, j = blocking[int(rng.integers(len(blocking)))]
-        for person in (i, j):
-            if partner[person] >= 0:
-                partner[partner[person]] = -1
-        partner[i], partner[j] = j, i
-        count = len(blocking_pairs(lists, partner))
-        if count < best_count:
-            best, best_count = list(partner), count
-    return best
-
-
-def _greedy_by_rank(lists: Sequence[Sequence[int]]) -> list[int]:
-    rank = [{x: r for r, x in enumerate(p)} for p in lists]
-    pairs = sorted((rank[i][j] + rank[j][i], i, j) for i, p in enumerate(lists) for j in p if i < j)
-    partner = [-1] * len(lists)
-    for _, i, j in pairs:
-        if partner[i] < 0 and partner[j] < 0:
-            partner[i], partner[j] = j, i
-    return partner
+        search.satisfy(int(blocking[rng.integers(len(blocking))]))
+    return search.partner.tolist()
