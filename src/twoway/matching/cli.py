@@ -71,7 +71,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help=f"candidates kept per participant (default: {DEFAULT_K})",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed (stable-mode search only; default: 0)"
+        "--seed", type=int, default=0, help="seed for the stable-mode search only (default: 0)"
     )
     parser.add_argument("--candidates-out", metavar="FILE", help="write candidate edges as CSV")
     parser.add_argument(

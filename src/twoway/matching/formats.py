@@ -84,6 +84,10 @@ class _Problems:
     def add(self, where: str, field_name: str, message: str) -> None:
         self.messages.append(f"{where}: field {_quoted(field_name)}: {message}")
 
+    def add_whole(self, where: str, message: str) -> None:
+        """A problem of a whole participant or row rather than of one field."""
+        self.messages.append(f"{where}: {message}")
+
 
 def _shown(value: Any) -> str:
     """A value as an error message quotes it: short, on one line, whatever its size."""
@@ -224,12 +228,13 @@ def _child_path(where: str, key: str) -> str:
 
 def _check_text(where: str, name: str, text: str, problems: _Problems) -> None:
     found = _LONE_SURROGATE.search(text)
-    if found:
-        problems.add(
-            where,
-            _LONE_SURROGATE.sub("?", name),
-            f"holds {found.group()!r}, half of a character (a lone surrogate), not text",
-        )
+    if not found:
+        return
+    message = f"holds {found.group()!r}, half of a character (a lone surrogate), not text"
+    if name == "-":
+        problems.add_whole(where, message)
+    else:
+        problems.add(where, _LONE_SURROGATE.sub("?", name), message)
 
 
 def parse_json(text: str) -> MatchInput:
@@ -249,7 +254,7 @@ def parse_json(text: str) -> MatchInput:
     records = []
     for position, raw in enumerate(document["participants"]):
         if not isinstance(raw, dict):
-            problems.add(f"participants[{position}]", "-", "must be an object")
+            problems.add_whole(f"participants[{position}]", "must be an object")
             continue
         where = _where(raw.get("id"), f"participants[{position}]")
         records.append((where, raw))
@@ -278,23 +283,21 @@ def parse_csv(text: str) -> MatchInput:
         problems.add("CSV header", ", ".join(repeated), "column named more than once")
     records = []
     for row, row_number in rows:
-        _check_row_length(row, len(header), row_number, problems)
         where = _where(row.get("id"), f"row {row_number}", row_number)
+        _check_row_length(row, len(header), where, problems)
         records.append((where, _csv_row_to_raw(row, where, problems)))
     return _build(records, Rules(), problems)
 
 
-def _check_row_length(row: Mapping[Any, Any], columns: int, number: int, problems) -> None:
+def _check_row_length(row: Mapping[Any, Any], columns: int, where: str, problems) -> None:
     # DictReader files extra cells under the key None, and fills missing ones with None.
     if None in row:
         cells = columns + len(row[None])
-        problems.add(f"row {number}", "-", f"has {cells} cells, the header has {columns}")
+        problems.add_whole(where, f"has {cells} cells, the header has {columns}")
     elif None in row.values():
         cells = sum(value is not None for value in row.values())
-        problems.add(
-            f"row {number}",
-            "-",
-            f"has {cells} cells, the header has {columns} (write empty cells as ,,)",
+        problems.add_whole(
+            where, f"has {cells} cells, the header has {columns} (write empty cells as ,,)"
         )
 
 
@@ -307,7 +310,7 @@ def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None 
     problems = problems or _Problems()
     rules = base or Rules()
     if not isinstance(raw, Mapping):
-        problems.add("rules", "-", "must be an object")
+        problems.add_whole("rules", "must be an object")
         raw = {}
     known = {*SCALAR_RULES, "exclude_pairs", "weights"}
     for name in sorted(set(raw) - known):
