@@ -162,3 +162,144 @@ def test_stable_mode_uses_stated_preferences(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert [(p["a"], p["b"]) for p in result["pairs"]] == [("ana", "ben")]
     assert result["stats"]["stable"] is True
+
+
+# --- what the fuzzing of issue 8 found ------------------------------------------------
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    code = main([str(item) for item in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("mode", ["optimal", "participation", "stable"])
+def test_no_participants_is_an_empty_result(tmp_path, capsys, mode):
+    source = write(tmp_path, "in.json", {"participants": []})
+    code, out, _ = run([source, "--mode", mode], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert (result["pairs"], result["unmatched"], result["stats"]["participants"]) == ([], [], 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"participants": ' + "[" * 1000 + "]" * 1000 + "}", "nested more than 16 levels"),
+        ('{"participants": [{"id": "a\\ud800"}]}', "participants[0]: field 'id': holds '\\ud800'"),
+        ('{"participants": [{"id": "a", "level": ' + "5" * 5000 + "}]}", "<a 5000-digit number>"),
+        ('{"participants": [{"id": "a", "timezone": "Europe"}]}', "timezone 'Europe'"),
+        ('{"mode": "stable", "participants": [{"id": "a"}]}', "field 'mode': unknown key"),
+        ('{"participants": [], "rules": []}', "rules: must be an object"),
+    ],
+)
+def test_bad_json_exits_2_with_one_short_line_naming_the_file(tmp_path, capsys, text, expected):
+    source = write(tmp_path, "in.json", text)
+    output = tmp_path / "out.json"
+    code, _, err = run([source, "-o", output], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {source}: ") and expected in err
+    assert len(err) < 300 and "site-packages" not in err  # no 5,000 digits, no install path
+    assert not output.exists()
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path, capsys):
+    document = json.loads(json.dumps(GOOD))
+    document["participants"][0]["level"] = 0
+    source = write(tmp_path, "in.json", document)
+    rules = write(tmp_path, "rules.json", {"rules": {"reciprocity": "sometimes"}})
+    skills = write(tmp_path, "skills.json", {"skills": [{"nam": "Python"}, "Rust"]})
+    argv = [source, "--rules", rules, "--skills", skills, "--min-level-gap", "5"]
+    code, _, err = run([*argv, "--max-level-gap", "2", "-o", tmp_path / "no" / "out.json"], capsys)
+    assert code == 2
+    lines = err.splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        source,
+        rules,
+        "command line",
+        skills,
+        skills,
+        skills,
+        str(tmp_path / "no" / "out.json"),
+    ]
+    assert "participant 'ana': field 'level'" in lines[0]
+    assert "field 'reciprocity'" in lines[1]
+    assert "max_level_gap" in lines[2] and lines[2].startswith("error: command line")
+    assert "skills[0]: field 'nam': unknown field" in err
+    assert "skills[0]: field 'name': must be a non-empty string" in err
+    assert "skills[1]: must be an object" in err
+    assert "there is no directory" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[1]", '{"skills": [{"name": 3}]}', '{"skills": [{"name": "x", "aliases": "y"}]}', "{"],
+)
+def test_a_malformed_skills_file_is_named(tmp_path, capsys, content):
+    skills = write(tmp_path, "skills.json", content)
+    code, _, err = run([write(tmp_path, "in.json", GOOD), "--skills", skills], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {skills}: ")
+
+
+def test_a_missing_rules_file_is_named(tmp_path, capsys):
+    code, _, err = run([write(tmp_path, "in.json", GOOD), "--rules", tmp_path / "no.json"], capsys)
+    assert code == 2
+    assert (
+        err == f"error: {tmp_path / 'no.json'}: cannot read the file: No such file or directory\n"
+    )
+
+
+def test_a_csv_row_with_too_few_or_too_many_cells_is_refused(tmp_path, capsys):
+    rows = ["id,department,level", "ana,Eng", "ben,Fin,3,extra", "cleo,Fin,4"]
+    source = write(tmp_path, "in.csv", "\n".join(rows) + "\n")
+    code, _, err = run([source], capsys)
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {source}: participant 'ana' (row 2): has 2 cells, the header has 3"
+        " (write empty cells as ,,)",
+        f"error: {source}: participant 'ben' (row 3): has 4 cells, the header has 3",
+    ]
+
+
+def test_csv_output_cannot_run_as_a_spreadsheet_formula(tmp_path, capsys):
+    document = json.loads(json.dumps(GOOD))
+    document["participants"][0]["id"] = '=HYPERLINK("http://evil","x")'
+    document["participants"][2]["id"] = "@cleo"
+    document["participants"][1]["manager_id"] = "@cleo"
+    source = write(tmp_path, "in.json", document)
+    output, candidates = tmp_path / "out.csv", tmp_path / "cand.csv"
+    argv = [source, "--format", "csv", "-o", output, "--candidates-out", candidates]
+    code, _, err = run(argv, capsys)
+    assert code == 0
+    pairs = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert {pairs[0]["a"], pairs[0]["b"]} == {'\'=HYPERLINK("http://evil","x")', "'@cleo"}
+    assert "'@cleo" in candidates.read_text("utf-8")
+    # CSV keeps the pairs only, and says so.
+    assert "the CSV output holds the 1 pair(s) only; 1 unmatched participant(s)" in err
+
+
+def test_help_shows_every_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--format", "--input-format", "--mode", "--k", "--seed", "--min-level-gap"):
+        after = text.split(option, 2)[-1]
+        assert "(default:" in after.split(" --", 1)[0], option
+
+
+def test_no_birth_years_in_the_output_and_generations_need_a_real_gap(tmp_path, capsys):
+    document = json.loads(json.dumps(GOOD))
+    document["participants"][0]["birth_year"] = 1966
+    document["participants"][1]["birth_year"] = 1964  # two years apart: no bridge
+    document["participants"][2]["birth_year"] = 1996
+    document["rules"]["exclude_pairs"] = [["ana", "ben"]]
+    source = write(tmp_path, "in.json", document)
+    code, out, _ = run([source], capsys)
+    assert code == 0
+    assert not any(year in out for year in ("1966", "1964", "1996"))
+    bridges = json.loads(out)["pairs"][0]["bridges"]
+    assert {"kind": "generation", "a": "Generation X", "b": "Millennials"} in bridges
+    document["rules"]["exclude_pairs"] = [["ana", "cleo"]]
+    code, out, _ = run([write(tmp_path, "in.json", document)], capsys)
+    assert [b["kind"] for b in json.loads(out)["pairs"][0]["bridges"]].count("generation") == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -17,36 +18,70 @@ from collections.abc import Sequence
 from twoway.matching.candidates import DEFAULT_K
 from twoway.matching.engine import Timer, match
 from twoway.matching.errors import InputError
-from twoway.matching.formats import parse_rules, read_input
-from twoway.matching.model import MODE_CHOICES
+from twoway.matching.formats import (
+    parse_rules,
+    read_input,
+    read_rules_file,
+    read_vocabulary_file,
+)
+from twoway.matching.model import MODE_CHOICES, Rules
 from twoway.matching.output import (
     candidates_to_csv,
     result_to_csv,
     result_to_json,
-    write_atomically,
+    write_files_atomically,
 )
 from twoway.matching.rules import RULE_SPECS, SCALAR_RULES, RuleSpec
-from twoway.matching.vocabulary import load_default_vocabulary, load_vocabulary_file
+from twoway.matching.vocabulary import load_default_vocabulary
 
 EXIT_BAD_INPUT = 2
+
+
+MODE_HELP = (
+    "optimal: the highest total score; participation: as many people paired as possible,"
+    " then the score; stable: no two people would both rather have each other"
+)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.description = "Pair participants for reciprocal mentoring (see docs/matching.md)."
     parser.add_argument("input", metavar="INPUT", help="participants file (.json or .csv)")
     parser.add_argument("-o", "--output", help="write the result here (default: stdout)")
-    parser.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
     parser.add_argument(
-        "--input-format", choices=("auto", "json", "csv"), default="auto", help="input format"
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="output format (default: json). csv holds one row per pair only: the"
+        " unmatched people and the stats are in the json output",
     )
-    parser.add_argument("--mode", choices=MODE_CHOICES, default="optimal", help="what to optimise")
     parser.add_argument(
-        "-k", "--k", type=_positive, default=DEFAULT_K, help="candidates kept per participant"
+        "--input-format",
+        choices=("auto", "json", "csv"),
+        default="auto",
+        help="input format (default: auto, from the file name: .csv or else json)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed (stable-mode search only)")
+    parser.add_argument(
+        "--mode", choices=MODE_CHOICES, default="optimal", help=f"{MODE_HELP} (default: optimal)"
+    )
+    parser.add_argument(
+        "-k",
+        "--k",
+        type=_positive,
+        default=DEFAULT_K,
+        help=f"candidates kept per participant (default: {DEFAULT_K})",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the stable-mode search only (default: 0)"
+    )
     parser.add_argument("--candidates-out", metavar="FILE", help="write candidate edges as CSV")
-    parser.add_argument("--rules", metavar="FILE", help="JSON file with a rules object")
-    parser.add_argument("--skills", metavar="FILE", help="skill vocabulary (skills.json format)")
+    parser.add_argument(
+        "--rules", metavar="FILE", help="JSON file with a rules object (default: the input's)"
+    )
+    parser.add_argument(
+        "--skills",
+        metavar="FILE",
+        help="skill vocabulary in the skills.json format (default: the shipped one)",
+    )
     parser.add_argument(
         "--no-timings",
         action="store_true",
@@ -85,15 +120,10 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     timer = Timer()
     try:
-        match_input = timer.run("read", lambda: read_input(args.input, args.input_format))
-        match_input = _with_rule_overrides(match_input, args)
-        vocabulary = load_vocabulary_file(args.skills) if args.skills else None
+        match_input, vocabulary = timer.run("read", lambda: _read_everything(args))
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     outcome = match(
         match_input,
@@ -109,23 +139,93 @@ def run(args: argparse.Namespace) -> int:
     seconds = {**outcome.result.stats.seconds, "write": time.perf_counter() - started}
     stats = dataclasses.replace(outcome.result.stats, seconds=seconds)
     text = _render(dataclasses.replace(outcome.result, stats=stats), args)
+    files = []
+    if args.candidates_out:
+        files.append((args.candidates_out, candidates_to_csv(outcome.profiles, outcome.candidates)))
+    if args.output:
+        files.append((args.output, text))
     try:
-        if args.candidates_out:
-            write_atomically(
-                args.candidates_out, candidates_to_csv(outcome.profiles, outcome.candidates)
-            )
-        if args.output:
-            write_atomically(args.output, text)
-        else:
-            sys.stdout.write(text)
+        write_files_atomically(files)
     except OSError as error:
         print(f"error: cannot write the output: {error}", file=sys.stderr)
         return 1
+    if not args.output:
+        _write_stdout(text)
+    if args.format == "csv":
+        _say_what_csv_leaves_out(outcome.result)
     if args.no_timings:
         print(
             "seconds: " + json.dumps({k: round(v, 4) for k, v in seconds.items()}), file=sys.stderr
         )
     return 0
+
+
+def _read_everything(args: argparse.Namespace):
+    """The input, the rules and the vocabulary, checked before any work starts.
+
+    Every problem of every file (and of the output paths) is reported at once, each
+    naming its file, so that one run shows everything there is to fix."""
+    problems: list[str] = []
+    match_input = None
+    try:
+        match_input = read_input(args.input, args.input_format)
+    except InputError as error:
+        problems += error.problems
+    rules = match_input.rules if match_input else None
+    try:
+        rules = _with_rule_overrides(rules, args)
+    except InputError as error:
+        problems += error.problems
+    vocabulary = None
+    if args.skills:
+        try:
+            vocabulary = read_vocabulary_file(args.skills)
+        except InputError as error:
+            problems += error.problems
+    problems += _output_problems(args)
+    if problems:
+        raise InputError(problems)
+    return dataclasses.replace(match_input, rules=rules), vocabulary
+
+
+def _output_problems(args: argparse.Namespace) -> list[str]:
+    """Where the result goes, checked first: a bad path must not cost a whole run."""
+    targets = [path for path in (args.output, args.candidates_out) if path]
+    problems = [f"{path}: cannot write here: {reason}" for path, reason in _unwritable(targets)]
+    if len(targets) == 2 and os.path.abspath(targets[0]) == os.path.abspath(targets[1]):
+        problems.append(f"{targets[0]}: named both as --output and as --candidates-out")
+    return problems
+
+
+def _unwritable(paths: list[str]):
+    for path in paths:
+        directory = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            yield path, "it is a directory"
+        elif not os.path.isdir(directory):
+            yield path, f"there is no directory {directory}"
+        elif not os.access(directory, os.W_OK | os.X_OK):
+            yield path, f"the directory {directory} is not writable"
+
+
+def _write_stdout(text: str) -> None:
+    """UTF-8 whatever the terminal's locale: the output format is UTF-8 text."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def _say_what_csv_leaves_out(result) -> None:
+    unmatched = len(result.unmatched)
+    print(
+        f"note: the CSV output holds the {len(result.pairs)} pair(s) only; {unmatched}"
+        " unmatched participant(s), their reasons and the stats are in --format json",
+        file=sys.stderr,
+    )
 
 
 def _render(result, args: argparse.Namespace) -> str:
@@ -134,19 +234,24 @@ def _render(result, args: argparse.Namespace) -> str:
     return result_to_json(result, timings=not args.no_timings)
 
 
-def _with_rule_overrides(match_input, args: argparse.Namespace):
-    rules = match_input.rules
+def _with_rule_overrides(rules: Rules | None, args: argparse.Namespace) -> Rules | None:
+    """The input's rules, then the --rules file's, then the flags'. None (with the
+    problems raised) when the input could not be read."""
+    problems: list[str] = []
     if args.rules:
-        with open(args.rules, encoding="utf-8") as handle:
-            try:
-                raw = json.load(handle)
-            except json.JSONDecodeError as error:
-                raise InputError([f"{args.rules}: invalid JSON: {error.msg}"]) from error
-        rules = parse_rules(raw.get("rules", raw) if isinstance(raw, dict) else raw, base=rules)
+        try:
+            rules = read_rules_file(args.rules, base=rules)
+        except InputError as error:
+            problems += error.problems
     flags = {name: getattr(args, name) for name in SCALAR_RULES if getattr(args, name) is not None}
     if flags:
-        rules = parse_rules(flags, base=rules)
-    return dataclasses.replace(match_input, rules=rules)
+        try:
+            rules = parse_rules(flags, base=rules)
+        except InputError as error:
+            problems += [f"command line: {problem}" for problem in error.problems]
+    if problems:
+        raise InputError(problems)
+    return rules
 
 
 def build_parser() -> argparse.ArgumentParser:

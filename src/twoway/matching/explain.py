@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twoway.matching.generations import generation_gap
 from twoway.matching.model import Bridge, CommonGround, Teaching
 from twoway.matching.scoring import Profiles, evaluate_pairs, normalise_fit, offer_value
 from twoway.matching.vocabulary import normalise
@@ -67,8 +68,9 @@ def bridges(profiles: Profiles, a: int, b: int) -> tuple[Bridge, ...]:
         found.append(Bridge("department", pa.department, pb.department))
     if pa.level != pb.level:
         found.append(Bridge("level", str(pa.level), str(pb.level)))
-    if pa.birth_year and pb.birth_year and pa.birth_year != pb.birth_year:
-        found.append(Bridge("generation", str(pa.birth_year), str(pb.birth_year)))
+    cohorts = generation_gap(pa.birth_year, pb.birth_year)
+    if cohorts:  # named by cohort: birth years are personal data the output leaves out
+        found.append(Bridge("generation", *cohorts))
     if _differ(pa.location, pb.location):
         found.append(Bridge("location", pa.location, pb.location))
     return tuple(found)

@@ -10,7 +10,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+import re
+import reprlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -26,6 +29,7 @@ from twoway.matching.model import (
     Weights,
 )
 from twoway.matching.rules import RULE_SPECS, SCALAR_RULES, RuleSpec
+from twoway.matching.vocabulary import Vocabulary
 
 LIST_SEPARATOR = ";"
 CSV_COLUMNS: tuple[str, ...] = (
@@ -47,11 +51,26 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+# The top-level keys of a participants file (its JSON Schema allows no others): a key
+# such as "mode" would otherwise be ignored without a word.
+DOCUMENT_KEYS = ("participants", "rules")
+
+# Our deepest documents nest 6 levels (participants, a participant, offers, an offer ...).
+# Anything far deeper is a mistake, and refusing it early keeps recursion out of reach.
+MAX_DEPTH = 16
+# Any number we read is small (a level, a year, a weight); longer integers are refused by
+# the range checks, without Python converting thousands of digits first.
+MAX_INTEGER_DIGITS = 30
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @cache
 def is_known_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a name like "Europe" is a directory of the time zone database, not a zone.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 
@@ -63,70 +82,223 @@ class _Problems:
     messages: list[str] = field(default_factory=list)
 
     def add(self, where: str, field_name: str, message: str) -> None:
-        self.messages.append(f"{where}: field '{field_name}': {message}")
+        self.messages.append(f"{where}: field {_quoted(field_name)}: {message}")
+
+    def add_whole(self, where: str, message: str) -> None:
+        """A problem of a whole participant or row rather than of one field."""
+        self.messages.append(f"{where}: {message}")
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: short, on one line, whatever its size."""
+    return _SHORT_REPR.repr(value)
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = 60
+_SHORT_REPR.maxlevel = 3
+
+
+def _quoted(text: str) -> str:
+    """A name (an id, a field) in quotes, or as a short repr when it would not print well."""
+    if text.isprintable() and len(text) <= 60:
+        return f"'{text}'"
+    return _shown(text)
+
+
+class _LongNumber:
+    """An integer of too many digits to be any value we accept; it fails every check."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = len(digits.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"<a {self.digits}-digit number>"
+
+
+def _parse_int(digits: str) -> int | _LongNumber:
+    return int(digits) if len(digits) <= MAX_INTEGER_DIGITS else _LongNumber(digits)
 
 
 # --- entry points -------------------------------------------------------------------
 
 
 def read_input(path: str, input_format: str = "auto") -> MatchInput:
-    """Read a participant file. Raises InputError listing every problem found."""
+    """Read a participant file. Raises InputError listing every problem found, each
+    message starting with the file's name."""
     if input_format == "auto":
         input_format = "csv" if path.lower().endswith(".csv") else "json"
+    with _naming_the_file(path):
+        text = _read_text(path)
+        if input_format == "csv":
+            return parse_csv(text)
+        return parse_json(text)
+
+
+def read_rules_file(path: str, base: Rules | None = None) -> Rules:
+    """Rules from a JSON file holding a rules object (or a document with a "rules" key),
+    on top of `base`. Every problem names the file."""
+    with _naming_the_file(path):
+        raw = decode_json(_read_text(path))
+        if isinstance(raw, Mapping) and "rules" in raw:
+            raw = raw["rules"]
+        return parse_rules(raw, base=base)
+
+
+def read_vocabulary_file(path: str) -> Vocabulary:
+    """A skill vocabulary in the skills.json format. Every problem names the file."""
+    with _naming_the_file(path):
+        return Vocabulary.from_mapping(decode_json(_read_text(path)))
+
+
+@contextmanager
+def _naming_the_file(path: str) -> Iterator[None]:
+    """Prefixes every problem of an InputError raised inside with the file's name."""
+    try:
+        yield
+    except InputError as error:
+        prefix = f"{path}: "
+        named = [p if p.startswith(prefix) else prefix + p for p in error.problems]
+        raise InputError(named) from error
+
+
+def _read_text(path: str) -> str:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
+            return handle.read()
     except OSError as error:
         raise InputError([f"{path}: cannot read the file: {error.strerror}"]) from error
     except UnicodeDecodeError as error:
-        raise InputError([f"{path}: not UTF-8 text: {error.reason}"]) from error
-    if input_format == "csv":
-        return parse_csv(text)
-    return parse_json(text)
+        raise InputError(
+            [f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"]
+        ) from error
 
 
-def parse_json(text: str) -> MatchInput:
+def decode_json(text: str) -> Any:
+    """JSON text as Python values, refusing what would crash or mislead later on: syntax
+    errors, nesting deeper than MAX_DEPTH, and lone surrogates (escapes such as "\\ud800"
+    that are not characters, and that no output could encode)."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise InputError(
             [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from error
+    except RecursionError as error:
+        raise InputError([f"invalid JSON: nested more than {MAX_DEPTH} levels deep"]) from error
+    problems = _Problems()
+    _check_structure(document, problems)
+    if problems.messages:
+        raise InputError(problems.messages)
+    return document
+
+
+def _check_structure(document: Any, problems: _Problems) -> None:
+    """Walks the document without recursion. A problem names the value's container (a
+    path such as participants[2]) and its key there, as field problems do."""
+    stack: list[tuple[str, str, Any, int]] = [("the document", "-", document, 0)]
+    while stack:
+        where, key, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.add(where, key, f"nested more than {MAX_DEPTH} levels deep")
+            return  # one message is enough: the rest of that branch is as deep
+        if isinstance(value, str):
+            _check_text(where, key, value, problems)
+            continue
+        path = _child_path(where, key)
+        if isinstance(value, dict):
+            for name in value:
+                _check_text(path, name, name, problems)
+            children = [(str(name), item) for name, item in value.items()]
+        elif isinstance(value, list):
+            children = [(f"[{i}]", item) for i, item in enumerate(value)]
+        else:
+            continue
+        stack.extend((path, name, item, depth + 1) for name, item in reversed(children))
+
+
+def _child_path(where: str, key: str) -> str:
+    if key == "-":
+        return where
+    key = _LONE_SURROGATE.sub("?", key)
+    if where == "the document":
+        return key
+    return f"{where}{key}" if key.startswith("[") else f"{where}.{key}"
+
+
+def _check_text(where: str, name: str, text: str, problems: _Problems) -> None:
+    found = _LONE_SURROGATE.search(text)
+    if not found:
+        return
+    message = f"holds {found.group()!r}, half of a character (a lone surrogate), not text"
+    if name == "-":
+        problems.add_whole(where, message)
+    else:
+        problems.add(where, _LONE_SURROGATE.sub("?", name), message)
+
+
+def parse_json(text: str) -> MatchInput:
+    document = decode_json(text)
     if isinstance(document, list):
         document = {"participants": document}
     if not isinstance(document, dict) or not isinstance(document.get("participants"), list):
         raise InputError(["the JSON document must be an object with a 'participants' list"])
     problems = _Problems()
+    for key in sorted(set(document) - set(DOCUMENT_KEYS)):
+        problems.add(
+            "the document",
+            key,
+            "unknown key (a participants file holds 'participants' and 'rules';"
+            " the mode and k are command-line options)",
+        )
     records = []
     for position, raw in enumerate(document["participants"]):
         if not isinstance(raw, dict):
-            problems.add(f"participants[{position}]", "-", "must be an object")
+            problems.add_whole(f"participants[{position}]", "must be an object")
             continue
         where = _where(raw.get("id"), f"participants[{position}]")
         records.append((where, raw))
-    rules = parse_rules(document.get("rules") or {}, problems)
+    raw_rules = document.get("rules")
+    rules = parse_rules({} if raw_rules is None else raw_rules, problems)
     return _build(records, rules, problems)
 
 
 def parse_csv(text: str) -> MatchInput:
+    reader = csv.DictReader(io.StringIO(text), strict=True)
     try:
-        rows = list(csv.DictReader(io.StringIO(text), strict=True))
-        header = next(csv.reader(io.StringIO(text)), [])
+        header = reader.fieldnames or []
+        # The line each row ends on: the row number a user finds in an editor, also when
+        # blank lines (which are skipped) or quoted line breaks come before it.
+        rows = [(row, reader.line_num) for row in reader]
     except csv.Error as error:
-        raise InputError([f"invalid CSV: {error}"]) from error
+        raise InputError([f"invalid CSV at line {reader.line_num}: {error}"]) from error
     problems = _Problems()
     if "id" not in header:
         raise InputError(["invalid CSV: the header must contain an 'id' column"])
     unknown = [name for name in header if name not in CSV_COLUMNS]
     if unknown:
         problems.add("CSV header", ", ".join(unknown), "unknown column")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        problems.add("CSV header", ", ".join(repeated), "column named more than once")
     records = []
-    for row_number, row in enumerate(rows, start=2):  # line 1 is the header
-        if None in row:
-            problems.add(f"row {row_number}", "-", "has more cells than the header")
+    for row, row_number in rows:
         where = _where(row.get("id"), f"row {row_number}", row_number)
+        _check_row_length(row, len(header), where, problems)
         records.append((where, _csv_row_to_raw(row, where, problems)))
     return _build(records, Rules(), problems)
+
+
+def _check_row_length(row: Mapping[Any, Any], columns: int, where: str, problems) -> None:
+    # DictReader files extra cells under the key None, and fills missing ones with None.
+    if None in row:
+        cells = columns + len(row[None])
+        problems.add_whole(where, f"has {cells} cells, the header has {columns}")
+    elif None in row.values():
+        cells = sum(value is not None for value in row.values())
+        problems.add_whole(
+            where, f"has {cells} cells, the header has {columns} (write empty cells as ,,)"
+        )
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -138,7 +310,7 @@ def parse_rules(raw: Any, problems: _Problems | None = None, base: Rules | None 
     problems = problems or _Problems()
     rules = base or Rules()
     if not isinstance(raw, Mapping):
-        problems.add("rules", "-", "must be an object")
+        problems.add_whole("rules", "must be an object")
         raw = {}
     known = {*SCALAR_RULES, "exclude_pairs", "weights"}
     for name in sorted(set(raw) - known):
@@ -231,7 +403,7 @@ def _weights(raw: Any, base: Weights, problems: _Problems) -> Weights | None:
 
 def _where(raw_id: Any, position: str, row: int | None = None) -> str:
     if isinstance(raw_id, str) and raw_id.strip():
-        label = f"participant '{raw_id.strip()}'"
+        label = f"participant {_quoted(raw_id.strip())}"
         return f"{label} (row {row})" if row is not None else label
     return position
 
@@ -280,7 +452,7 @@ def _participant(raw: Mapping[str, Any], where: str, problems: _Problems) -> Par
         birth_year = _integer(birth_year, 1900, 2100, where, "birth_year", problems)
     timezone = _text(raw.get("timezone", "UTC"), where, "timezone", problems) or "UTC"
     if not is_known_timezone(timezone):
-        problems.add(where, "timezone", f"unknown IANA timezone {timezone!r}")
+        problems.add(where, "timezone", f"unknown IANA timezone {_shown(timezone)}")
     capacity = _integer(raw.get("capacity", 1), 1, 100, where, "capacity", problems)
     manager_id = raw.get("manager_id")
     if manager_id is not None and not isinstance(manager_id, str):
@@ -354,13 +526,15 @@ def _check_references(
             if participant.manager_id == participant.id:
                 problems.add(where, "manager_id", "a participant cannot manage themselves")
             elif participant.manager_id not in ids:
-                problems.add(where, "manager_id", f"unknown participant {participant.manager_id!r}")
+                problems.add(
+                    where, "manager_id", f"unknown participant {_shown(participant.manager_id)}"
+                )
         for other in participant.avoid:
             if other not in ids:
-                problems.add(where, "avoid", f"unknown participant {other!r}")
+                problems.add(where, "avoid", f"unknown participant {_shown(other)}")
         for other in participant.preferences or ():
             if other not in ids:
-                problems.add(where, "preferences", f"unknown participant {other!r}")
+                problems.add(where, "preferences", f"unknown participant {_shown(other)}")
 
 
 def _check_manager_cycles(
@@ -401,7 +575,7 @@ def _csv_skills(cell: str | None, value_name: str, where: str, field_name: str, 
     for part in _split(cell):
         skill, colon, value = part.rpartition(":")
         if not colon or not skill.strip():
-            problems.add(where, field_name, f"{part!r} must be written skill:{value_name}")
+            problems.add(where, field_name, f"{_shown(part)} must be written skill:{value_name}")
             continue
         items.append({"skill": skill.strip(), value_name: value.strip()})
     return items
@@ -445,7 +619,7 @@ def _integer(value: Any, low: int, high: int, where: str, name: str, problems: _
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-        problems.add(where, name, f"must be an integer from {low} to {high}, got {value!r}")
+        problems.add(where, name, f"must be an integer from {low} to {high}, got {_shown(value)}")
         return None
     return number
 
@@ -458,7 +632,7 @@ def _number(value: Any, low: float, high: float, where: str, name: str, problems
         or not math.isfinite(number)
         or not low <= number <= high
     ):
-        problems.add(where, name, f"must be a number from {low} to {high}, got {value!r}")
+        problems.add(where, name, f"must be a number from {low} to {high}, got {_shown(value)}")
         return None
     return float(number)
 
@@ -481,7 +655,7 @@ def _strings(value: Any, where: str, name: str, problems: _Problems) -> tuple[st
 
 def _choice(value: Any, choices: Sequence[str], where: str, name: str, problems: _Problems):
     if value not in choices:
-        problems.add(where, name, f"must be one of {', '.join(choices)}, got {value!r}")
+        problems.add(where, name, f"must be one of {', '.join(choices)}, got {_shown(value)}")
         return None
     return value
 

@@ -78,21 +78,40 @@ def result_to_json(result: MatchResult, *, timings: bool = True) -> str:
     return json.dumps(result_to_dict(result, timings=timings), indent=2, ensure_ascii=False) + "\n"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (an id such as
+# "=HYPERLINK(...)" would become a link, or worse). OWASP's advice: prefix a quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A CSV cell that no spreadsheet reads as a formula. Numbers are left as they are."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _safe_row(cells: list[object]) -> list[object]:
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
 def result_to_csv(result: MatchResult) -> str:
+    """One row per pair. The unmatched and the stats are only in the JSON output."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["a", "b", "score", "a_teaches_b", "b_teaches_a", "bridges", "common_ground"])
     for pair in result.pairs:
         writer.writerow(
-            [
-                pair.a,
-                pair.b,
-                pair.score,
-                ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.a_teaches_b),
-                ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.b_teaches_a),
-                ";".join(f"{b.kind}:{b.a}/{b.b}" for b in pair.bridges),
-                ";".join(f"{c.kind}:{c.value}" for c in pair.common_ground),
-            ]
+            _safe_row(
+                [
+                    pair.a,
+                    pair.b,
+                    pair.score,
+                    ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.a_teaches_b),
+                    ";".join(f"{t.skill}:{t.proficiency}:{t.priority}" for t in pair.b_teaches_a),
+                    ";".join(f"{b.kind}:{b.a}/{b.b}" for b in pair.bridges),
+                    ";".join(f"{c.kind}:{c.value}" for c in pair.common_ground),
+                ]
+            )
         )
     return buffer.getvalue()
 
@@ -104,18 +123,28 @@ def candidates_to_csv(profiles: Profiles, graph: CandidateGraph) -> str:
     writer.writerow(["a", "b", "score"])
     ids = [p.id for p in profiles.participants]
     for u, v, w in zip(graph.u.tolist(), graph.v.tolist(), graph.weight.tolist(), strict=True):
-        writer.writerow([ids[u], ids[v], w / SCORE_SCALE])
+        writer.writerow(_safe_row([ids[u], ids[v], w / SCORE_SCALE]))
     return buffer.getvalue()
 
 
 def write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".twoway-", suffix=".tmp", dir=directory)
+    write_files_atomically([(path, text)])
+
+
+def write_files_atomically(files: list[tuple[str, str]]) -> None:
+    """Write every file to a temporary file beside it, then move them all into place, so
+    that a failure leaves no partial file (and, short of a failing rename, none of them)."""
+    temporaries: list[str] = []
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        for path, text in files:
+            directory = os.path.dirname(os.path.abspath(path))
+            handle, temporary = tempfile.mkstemp(prefix=".twoway-", suffix=".tmp", dir=directory)
+            temporaries.append(temporary)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+        for (path, _), temporary in zip(files, temporaries, strict=True):
+            os.replace(temporary, path)
+    finally:
+        for temporary in temporaries:
+            if os.path.exists(temporary):
+                os.unlink(temporary)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from twoway.matching.errors import InputError
+
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
@@ -54,17 +56,22 @@ class Vocabulary:
         return vocabulary
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Vocabulary:
-        """Build from the skills.json format: {"version": 1, "skills": [...]}."""
+    def from_mapping(cls, data: Any) -> Vocabulary:
+        """Build from the skills.json format: {"version": 1, "skills": [...]}.
+
+        Raises InputError naming every entry and field that is wrong, all at once."""
+        problems = _skills_file_problems(data)
+        if problems:
+            raise InputError(problems)
         return cls.from_skills(
             Skill(
-                name=str(entry["name"]),
+                name=entry["name"].strip(),
                 cluster=entry.get("cluster") or None,
                 category=entry.get("category") or None,
-                aliases=tuple(str(alias) for alias in entry.get("aliases", ())),
-                typical_giver=str(entry.get("typical_giver") or "any"),
+                aliases=tuple(entry.get("aliases") or ()),
+                typical_giver=entry.get("typical_giver") or "any",
             )
-            for entry in data.get("skills", ())
+            for entry in data["skills"]
         )
 
     def resolve(self, name: str) -> int:
@@ -97,6 +104,45 @@ def load_default_vocabulary() -> Vocabulary:
     return Vocabulary.from_mapping(json.loads(text))
 
 
-def load_vocabulary_file(path: str) -> Vocabulary:
-    with open(path, encoding="utf-8") as handle:
-        return Vocabulary.from_mapping(json.load(handle))
+SKILLS_FILE_KEYS = ("version", "categories", "skills")
+SKILL_FIELDS = ("name", "category", "cluster", "aliases", "typical_giver", "description")
+GIVERS = ("senior", "junior", "any")
+
+
+def _skills_file_problems(data: Any) -> list[str]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("skills"), list):
+        return ['the skills file must be an object with a "skills" list']
+    problems = [
+        f"the document: field '{key}': unknown key (expected {', '.join(SKILLS_FILE_KEYS)})"
+        for key in sorted(set(data) - set(SKILLS_FILE_KEYS))
+    ]
+    for position, entry in enumerate(data["skills"]):
+        problems += _skill_problems(f"skills[{position}]", entry)
+    return problems
+
+
+def _skill_problems(where: str, entry: Any) -> list[str]:
+    if not isinstance(entry, Mapping):
+        return [f"{where}: must be an object with a name"]
+    if isinstance(entry.get("name"), str) and entry["name"].strip():
+        where = f"{where} ({entry['name'].strip()[:60]!r})"
+    found = [
+        f"{where}: field '{key}': unknown field" for key in sorted(set(entry) - set(SKILL_FIELDS))
+    ]
+
+    def wrong(field_name: str, what: str) -> None:
+        found.append(f"{where}: field '{field_name}': must be {what}")
+
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        wrong("name", "a non-empty string")
+    for name in ("category", "cluster", "description"):
+        if not isinstance(entry.get(name), str | None):
+            wrong(name, "a string or null")
+    aliases = entry.get("aliases")
+    if aliases is not None and (
+        not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases)
+    ):
+        wrong("aliases", "a list of strings")
+    if entry.get("typical_giver") not in (*GIVERS, None):
+        wrong("typical_giver", f"one of {', '.join(GIVERS)}")
+    return found
