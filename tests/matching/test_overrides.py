@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.matching.conftest import person
-from twoway.matching import MatchInput, Rules, check_pairs, match, suggest
+from twoway.matching import InputError, MatchInput, Rules, check_pairs, match, suggest
 
 
 def _people():
@@ -62,3 +64,11 @@ def test_with_nobody_left_to_pair_every_mode_proposes_nothing(vocabulary):
     for mode in ("optimal", "participation", "stable"):
         outcome = match(MatchInput(participants=()), mode=mode, vocabulary=vocabulary)
         assert outcome.result.pairs == () and outcome.result.unmatched == ()
+
+
+def test_an_unknown_mode_is_refused_by_name():
+    with pytest.raises(InputError) as refused:
+        match(MatchInput(()), mode="bogus")
+    assert refused.value.problems == [
+        "mode: must be one of optimal, participation, stable, got 'bogus'"
+    ]

@@ -16,7 +16,8 @@ from twoway.matching.candidates import (
     generate_candidates,
     price_left_out,
 )
-from twoway.matching.model import MatchInput, MatchResult, Pair, Stats, Unmatched
+from twoway.matching.errors import InputError
+from twoway.matching.model import MODE_CHOICES, MatchInput, MatchResult, Pair, Stats, Unmatched
 from twoway.matching.scoring import (
     SCORE_SCALE,
     Profiles,
@@ -62,11 +63,15 @@ def match(
     progress: Callable[[str], object] | None = None,
 ) -> MatchRun:
     """Pair the participants. Pure: no files, no Django, the same input gives the same
-    output (`seed` only steers the stable mode's search when no stable matching exists).
+    output, with one exception: when no stable matching exists, the stable mode's
+    search for fewer blocking pairs is seeded by `seed` and stops after a time budget,
+    so a slower machine may stop it earlier.
 
     `progress`, when given, is called with each phase's name ("score", "candidates",
     "solve", "explain") as the phase starts, so a caller can show how far a run is.
     """
+    if mode not in MODE_CHOICES:
+        raise InputError([f"mode: must be one of {', '.join(MODE_CHOICES)}, got {mode!r}"])
     timer = timer or Timer()
     vocabulary = vocabulary if vocabulary is not None else load_default_vocabulary()
 
