@@ -4,6 +4,9 @@
 
 On generated organisations (seeds that no test and no tuning used) it reports:
 
+Everyone has capacity 1 here (the generator gives a few people 2), so that the maxima
+are plain maximum-cardinality matchings.
+
 - exactly two-way pairs (each partner teaches the other a skill they asked for, by name
   or alias) against the most possible: a maximum-cardinality matching (rustworkx) on
   the graph of every eligible pair that is exactly two-way;
@@ -12,8 +15,8 @@ On generated organisations (seeds that no test and no tuning used) it reports:
   contact between partners with `bridge_network: preferred`, with `ignore`, and in a
   random maximal matching of the eligible pairs under the same rules.
 
-Each figure is shown for the scoring before this change too (the tiers set to 1, which
-is the old formula exactly), computed in the same run.
+Each figure is also shown for the scoring before this change (no two-way bonus and
+factors of 1, which is the old formula exactly), computed in the same run.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from twoway.matching.scoring import build_profiles, evaluate_pairs, exactly_two_
 from twoway.matching.synthetic import generate_contacts, generate_organisation
 from twoway.matching.vocabulary import load_default_vocabulary
 
-OLD = Weights(not_two_way=1.0, same_department=1.0, prior_contact=0.0)
+OLD = Weights(two_way_bonus=0.0, same_department=1.0, prior_contact=0.0)
 ROWS_PER_CHUNK = 200
 
 
@@ -91,9 +94,15 @@ def engine_pairs(match_input: MatchInput, profiles):
     return a, b, run.result.stats
 
 
+def capacity_one(match_input: MatchInput) -> MatchInput:
+    """Everyone at capacity 1, so that the maxima below are plain matchings."""
+    people = tuple(dataclasses.replace(p, capacity=1) for p in match_input.participants)
+    return dataclasses.replace(match_input, participants=people)
+
+
 def measure(n: int, seed: int, reciprocity: str, cross_department: str) -> None:
     rules = Rules(reciprocity=reciprocity, cross_department=cross_department)
-    base = generate_organisation(n, seed=seed, rules=rules)
+    base = capacity_one(generate_organisation(n, seed=seed, rules=rules))
     contacts = generate_contacts(base, seed=seed + 1)
     rows = {}
     for label, weights, bridge in (

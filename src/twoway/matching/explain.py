@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from twoway.matching.model import Bridge, CommonGround, Teaching
-from twoway.matching.scoring import Profiles, offer_value
+from twoway.matching.scoring import Profiles, offer_value, rarely_worked_together
 from twoway.matching.vocabulary import normalise
 
 RULE_LABELS = {
@@ -19,6 +19,9 @@ RULE_LABELS = {
     "reciprocity": "one-way only (the rules ask for learning both ways)",
     "no_skill_exchange": "no skill exchange (neither offers what the other wants to learn)",
 }
+
+
+RARELY_WORDS = "you have rarely worked together"
 
 
 def teachings(profiles: Profiles, teacher: int, learner: int) -> tuple[Teaching, ...]:
@@ -69,6 +72,8 @@ def bridges(profiles: Profiles, a: int, b: int) -> tuple[Bridge, ...]:
         found.append(Bridge("generation", str(pa.birth_year), str(pb.birth_year)))
     if _differ(pa.location, pb.location):
         found.append(Bridge("location", pa.location, pb.location))
+    if rarely_worked_together(profiles, np.array([a]), np.array([b]))[0]:
+        found.append(Bridge("network", RARELY_WORDS, RARELY_WORDS))
     return tuple(found)
 
 

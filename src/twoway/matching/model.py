@@ -65,11 +65,11 @@ class Weights:
     common_ground: float = 0.1
     one_way: float = 0.25
     related_skill_credit: float = 0.5
-    # The tiers below only ever scale a score down, so a pair never scores more than
-    # its exchange and bonuses allow (the candidate search relies on that bound).
-    # Share of its score a pair keeps when it is not two-way by requested skills (one
-    # direction teaches only a related skill, or nothing): "two-way first".
-    not_two_way: float = 0.2
+    # Points added to a pair in which each teaches the other a skill they asked for by
+    # name or alias ("two-way first"): worth more than most whole scores, so the solver
+    # first makes as many such pairs as it can.
+    two_way_bonus: float = 1.0
+    # The factors below only ever scale the rest of a score down.
     # Share of its score a same-department pair keeps when cross_department is preferred.
     same_department: float = 0.5
     # How much of its score the pair with the most prior contact loses when

@@ -408,6 +408,18 @@ def exactly_two_way(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndar
     return a_teaches & b_teaches
 
 
+RARELY_WORKED_TOGETHER = 0.2  # strength below this: no contact, or under a quarter of typical
+
+
+def rarely_worked_together(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where a collaboration network was given, the rule asks to bridge it, and the
+    two have no recorded contact or much less than a typical pair (strength below 0.2
+    means under a quarter of the median contact)."""
+    if profiles.rules.bridge_network != "preferred" or len(profiles.contact_keys) == 0:
+        return np.zeros(len(a), dtype=bool)
+    return prior_contact(profiles, a, b) < RARELY_WORKED_TOGETHER
+
+
 def prior_contact(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Strength in [0, 1) of how much the two already work together (0: no contact)."""
     keys = profiles.contact_keys
@@ -477,20 +489,20 @@ def score_values(
         shared / SHARED_INTERESTS_FOR_FULL_CREDIT
     )
     bonus = exchange * (1 + weights.difference * difference + weights.common_ground * common)
-    return bonus * tier_factor(profiles, a, b)
+    two_way = weights.two_way_bonus * exactly_two_way(profiles, a, b)
+    return two_way + bonus * preference_factor(profiles, a, b)
 
 
-def tier_factor(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def preference_factor(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The strong preferences, as factors in (0, 1] that only ever lower a score.
 
-    Two-way first: a pair that is not two-way by requested skills keeps `not_two_way`
-    (a fifth) of its score, so the solver uses such a pair only where no two-way pair
-    does nearly as well. With cross_department preferred, a same-department pair keeps
-    half; with bridge_network preferred, prior contact costs up to `prior_contact`.
-    Being factors, they stack without any one of them making a pair eligible.
+    With cross_department preferred, a same-department pair keeps `same_department`
+    (half) of its score; with bridge_network preferred, prior contact costs up to
+    `prior_contact` of it. Being factors, they never make a pair eligible on their own,
+    and they leave the two-way bonus whole, so that two-way pairs still come first.
     """
     rules, weights = profiles.rules, profiles.rules.weights
-    factor = np.where(exactly_two_way(profiles, a, b), 1.0, weights.not_two_way)
+    factor = np.ones(len(a))
     if rules.cross_department == "preferred":
         dept_a, dept_b = profiles.department[a], profiles.department[b]
         factor *= np.where((dept_a == dept_b) & (dept_a >= 0), weights.same_department, 1.0)
