@@ -226,3 +226,19 @@ def test_every_bad_contact_row_is_named_at_once():
     for bad in ("[", "{}", "[[1, 2]]", '[{"a": "x", "b": "y", "weight": true}]'):
         with pytest.raises(InputError, match="contacts"):
             parse_contacts_json(bad)
+
+
+@pytest.mark.parametrize("reciprocity", ["required", "preferred"])
+def test_the_top_k_stays_exact_with_the_two_way_bonus_and_a_network(monkeypatch, reciprocity):
+    """The candidate search prunes with an upper bound of the score: the bonus and the
+    factors must keep it valid."""
+    from twoway.matching import candidates
+
+    from .test_candidates import as_triples, brute_force_top_k
+
+    base = generate_organisation(250, seed=331, rules=Rules(reciprocity=reciprocity))
+    match_input = dataclasses.replace(base, contacts=generate_contacts(base, seed=332))
+    profiles = build_profiles(match_input, load_default_vocabulary())
+    monkeypatch.setattr(candidates, "FIRST_PASS_FACTOR", 1)
+    graph = candidates.generate_candidates(profiles, 5)
+    assert as_triples(graph) == brute_force_top_k(profiles, 5, [np.arange(profiles.n)])
