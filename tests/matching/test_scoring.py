@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from twoway.matching.model import MatchInput, Rules
+from twoway.matching.model import MatchInput, Rules, Weights
 from twoway.matching.scoring import SCORE_SCALE, build_profiles, evaluate_pairs
 
 from .conftest import person, small_vocabulary
@@ -112,6 +112,7 @@ def test_worked_example_from_the_docs():
     assert result.fit_ab[0] == pytest.approx(0.5)  # related 5 * 0.5 / 5 on ben's only gap
     assert result.fit_ba[0] == pytest.approx((4 * 0.5 * 4 / 5 + 2 * 3 / 5) / 6)  # 0.4667
     # exchange 0.9667 * (0.25 + 0.75 * 0.9333) = 0.9183; bonus 1 + 0.3 * 1 + 0.1 * 0.6667
+    # Ana teaches Ben only a related skill: no two-way bonus.
     assert score(ana, ben) == pytest.approx(1.255056, abs=1e-6)
 
 
@@ -142,4 +143,5 @@ def test_difference_and_common_ground_raise_the_score_but_stay_bounded():
             **other,
         ),
     )
-    assert same < different <= 2 * (1 + 0.3 + 0.1) + 1e-9
+    # The bonuses and the two-way bonus (each teaches exactly what the other asked for).
+    assert same < different <= Weights().two_way_bonus + 2 * (1 + 0.3 + 0.1) + 1e-9

@@ -236,7 +236,8 @@ def _score_upper_bound(rules, fit_ab: np.ndarray, fit_ba: np.ndarray) -> np.ndar
 
     With T = fit_ab + fit_ba and low = min(fit_ab, fit_ba), the exchange value
     T * (one_way + (1 - one_way) * low / high) is at most one_way * T + 2 (1 - one_way) low
-    (because T / high <= 2), and the bonus factor is at most 1 + difference + common.
+    (because T / high <= 2), and the bonus factor is at most 1 + difference + common;
+    the two-way bonus is added wherever both fits are positive.
     """
     weights = rules.weights
     factor = (1 + weights.difference + weights.common_ground) * (1 + 1e-4)
@@ -251,6 +252,8 @@ def _score_upper_bound(rules, fit_ab: np.ndarray, fit_ba: np.ndarray) -> np.ndar
         bound *= np.float32(per_total)
     else:
         bound *= np.float32(per_low)
+    if weights.two_way_bonus > 0:  # a pair that teaches both ways may be exactly two-way
+        bound += np.float32(weights.two_way_bonus * (1 + 1e-6)) * (np.minimum(fit_ab, fit_ba) > 0)
     if reciprocal is not None:
         bound *= reciprocal  # one-way pairs are not eligible at all: their bound is zero
     return bound

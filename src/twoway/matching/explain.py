@@ -8,7 +8,13 @@ import numpy as np
 
 from twoway.matching.generations import generation_gap
 from twoway.matching.model import Bridge, CommonGround, Teaching
-from twoway.matching.scoring import Profiles, evaluate_pairs, normalise_fit, offer_value
+from twoway.matching.scoring import (
+    Profiles,
+    evaluate_pairs,
+    normalise_fit,
+    offer_value,
+    rarely_worked_together,
+)
 from twoway.matching.vocabulary import normalise
 
 RULE_LABELS = {
@@ -22,6 +28,9 @@ RULE_LABELS = {
     "reciprocity": "one-way only (the rules ask for learning both ways)",
     "no_skill_exchange": "no skill exchange (neither offers what the other wants to learn)",
 }
+
+
+RARELY_WORDS = "you have rarely worked together"
 
 
 def teachings(profiles: Profiles, teacher: int, learner: int) -> tuple[Teaching, ...]:
@@ -73,6 +82,8 @@ def bridges(profiles: Profiles, a: int, b: int) -> tuple[Bridge, ...]:
         found.append(Bridge("generation", *cohorts))
     if _differ(pa.location, pb.location):
         found.append(Bridge("location", pa.location, pb.location))
+    if rarely_worked_together(profiles, np.array([a]), np.array([b]))[0]:
+        found.append(Bridge("network", RARELY_WORDS, RARELY_WORDS))
     return tuple(found)
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 CrossDepartment = Literal["required", "preferred", "ignore"]
 Reciprocity = Literal["required", "preferred"]
+BridgeNetwork = Literal["preferred", "ignore"]
 Mode = Literal["optimal", "participation", "stable"]
 
 MODE_CHOICES: tuple[str, ...] = ("optimal", "participation", "stable")
@@ -64,6 +65,16 @@ class Weights:
     common_ground: float = 0.1
     one_way: float = 0.25
     related_skill_credit: float = 0.5
+    # Points added to a pair in which each teaches the other a skill they asked for by
+    # name or alias ("two-way first"): worth more than most whole scores, so the solver
+    # first makes as many such pairs as it can.
+    two_way_bonus: float = 1.0
+    # The factors below only ever scale the rest of a score down.
+    # Share of its score a same-department pair keeps when cross_department is preferred.
+    same_department: float = 0.5
+    # How much of its score the pair with the most prior contact loses when
+    # bridge_network is preferred; less contact loses proportionally less.
+    prior_contact: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,19 @@ class Rules:
     min_timezone_overlap_hours: float = 0.0
     reciprocity: Reciprocity = "required"
     exclude_pairs: tuple[tuple[str, str], ...] = ()
+    bridge_network: BridgeNetwork = "preferred"
     weights: Weights = field(default_factory=Weights)
 
 
 @dataclass(frozen=True)
 class MatchInput:
+    """`contacts` is the optional collaboration network: (id, id, weight) for people who
+    already work together (meetings, messages, shared projects; any positive scale).
+    Several entries for the same two people add up; ids not in the program are ignored."""
+
     participants: tuple[Participant, ...]
     rules: Rules = field(default_factory=Rules)
+    contacts: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True)

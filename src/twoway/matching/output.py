@@ -94,10 +94,16 @@ def _safe_row(cells: list[object]) -> list[object]:
     return [spreadsheet_safe(cell) for cell in cells]
 
 
+def _csv_writer(buffer: io.StringIO):
+    # CRLF line ends (RFC 4180) also make the writer quote a cell holding a lone
+    # carriage return, which a spreadsheet would otherwise read as a new row.
+    return csv.writer(buffer, lineterminator="\r\n")
+
+
 def result_to_csv(result: MatchResult) -> str:
     """One row per pair. The unmatched and the stats are only in the JSON output."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _csv_writer(buffer)
     writer.writerow(["a", "b", "score", "a_teaches_b", "b_teaches_a", "bridges", "common_ground"])
     for pair in result.pairs:
         writer.writerow(
@@ -119,7 +125,7 @@ def result_to_csv(result: MatchResult) -> str:
 def candidates_to_csv(profiles: Profiles, graph: CandidateGraph) -> str:
     """Every edge the solver saw, `a,b,score`, with exactly the scores it optimised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _csv_writer(buffer)
     writer.writerow(["a", "b", "score"])
     ids = [p.id for p in profiles.participants]
     for u, v, w in zip(graph.u.tolist(), graph.v.tolist(), graph.weight.tolist(), strict=True):

@@ -56,8 +56,19 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
         "choice",
         choices=(
             ("required", "Required: partners always come from different departments"),
-            ("preferred", "Preferred: a bonus when departments differ"),
+            ("preferred", "Preferred: same-department pairs only when nothing else works well"),
             ("ignore", "Ignore departments"),
+        ),
+    ),
+    RuleSpec(
+        "bridge_network",
+        "Bridge the collaboration network",
+        "When a list of who already works together is given, favour partners who rarely "
+        "work together. Without such a list this rule changes nothing.",
+        "choice",
+        choices=(
+            ("preferred", "Preferred: favour partners who rarely work together"),
+            ("ignore", "Ignore who already works together"),
         ),
     ),
     RuleSpec(

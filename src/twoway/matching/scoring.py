@@ -113,6 +113,10 @@ class Profiles:
     blocked_keys: np.ndarray  # sorted pair keys of avoid lists
     excluded_keys: np.ndarray  # sorted pair keys of rules.exclude_pairs
     capacity: np.ndarray
+    exact_offers: np.ndarray  # n x words bitset of the skills offered, as stated
+    exact_gaps: np.ndarray  # n x words bitset of the skills wanted, as stated
+    contact_keys: np.ndarray  # sorted pair keys of the collaboration network
+    contact_strength: np.ndarray  # per contact key, in (0, 1): see `_contacts`
 
     @property
     def n(self) -> int:
@@ -154,6 +158,9 @@ def build_profiles(match_input: MatchInput, vocabulary: Vocabulary) -> Profiles:
         blocked_keys=_avoid_keys(participants, index),
         excluded_keys=_excluded_keys(rules, index),
         capacity=np.array([p.capacity for p in participants], dtype=np.int64),
+        exact_offers=_skill_bitsets(own_offers, len(cluster_of)),
+        exact_gaps=_skill_bitsets(own_gaps, len(cluster_of)),
+        **_contacts(match_input.contacts, index),
     )
 
 
@@ -172,6 +179,39 @@ def _resolve_skills(participants: Sequence[Participant], vocabulary: Vocabulary)
         own_offers.append(offers)
         own_gaps.append(gaps)
     return own_offers, own_gaps
+
+
+def _skill_bitsets(skill_maps: Sequence[dict[int, int]], skills: int) -> np.ndarray:
+    """One row of uint64 words per participant, one bit per skill id they name."""
+    bits = np.zeros((len(skill_maps), max(1, -(-skills // 64))), dtype=np.uint64)
+    for row, skill_ids in enumerate(skill_maps):
+        for skill_id in skill_ids:
+            bits[row, skill_id // 64] |= np.uint64(1) << np.uint64(skill_id % 64)
+    return bits
+
+
+def _contacts(contacts, index: dict[str, int]) -> dict[str, np.ndarray]:
+    """The collaboration network as sorted pair keys and a strength in (0, 1) per pair.
+
+    Entries for the same two people add up. The strength is c / (c + m), where m is the
+    median total of the pairs that have any contact: scale-free (meetings, messages or
+    hours give the same strengths), 0.5 for a typical contact, towards 1 for the heaviest,
+    and one outlier pair does not flatten everyone else's as a division by the maximum
+    would. Ids not in the program and non-positive weights are ignored.
+    """
+    known = [
+        (index[x], index[y], float(w))
+        for x, y, w in contacts
+        if x in index and y in index and x != y and float(w) > 0
+    ]
+    if not known:
+        return {"contact_keys": np.zeros(0, dtype=np.int64), "contact_strength": np.zeros(0)}
+    a = np.array([item[0] for item in known], dtype=np.int64)
+    b = np.array([item[1] for item in known], dtype=np.int64)
+    keys, inverse = np.unique(_pair_keys(a, b, len(index)), return_inverse=True)
+    totals = np.bincount(inverse, weights=[item[2] for item in known], minlength=len(keys))
+    median = float(np.median(totals))
+    return {"contact_keys": keys, "contact_strength": totals / (totals + median)}
 
 
 def _cluster_codes(vocabulary: Vocabulary) -> np.ndarray:
@@ -360,6 +400,39 @@ def _in_keys(keys: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarr
     return keys[position] == pair
 
 
+def exactly_two_way(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each teaches the other at least one skill the other asked for, by its name or an
+    alias (a skill of the same cluster does not count here)."""
+    a_teaches = (profiles.exact_offers[a] & profiles.exact_gaps[b]).any(axis=1)
+    b_teaches = (profiles.exact_offers[b] & profiles.exact_gaps[a]).any(axis=1)
+    return a_teaches & b_teaches
+
+
+RARELY_WORKED_TOGETHER = 0.2  # strength below this: no contact, or under a quarter of typical
+
+
+def rarely_worked_together(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where a collaboration network was given, the rule asks to bridge it, and the
+    two have no recorded contact or much less than a typical pair (strength below 0.2
+    means under a quarter of the median contact)."""
+    if profiles.rules.bridge_network != "preferred" or len(profiles.contact_keys) == 0:
+        return np.zeros(len(a), dtype=bool)
+    return prior_contact(profiles, a, b) < RARELY_WORKED_TOGETHER
+
+
+def prior_contact(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Strength in [0, 1) of how much the two already work together (0: no contact)."""
+    keys = profiles.contact_keys
+    strength = np.zeros(len(a))
+    if len(keys) == 0:
+        return strength
+    pair = _pair_keys(a, b, profiles.n)
+    position = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+    found = keys[position] == pair
+    strength[found] = profiles.contact_strength[position[found]]
+    return strength
+
+
 def _share_bit(bits: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (bits[a] & bits[b]).any(axis=1)
 
@@ -415,4 +488,24 @@ def score_values(
     common = 0.5 * _share_bit(profiles.languages, a, b) + 0.5 * (
         shared / SHARED_INTERESTS_FOR_FULL_CREDIT
     )
-    return exchange * (1 + weights.difference * difference + weights.common_ground * common)
+    bonus = exchange * (1 + weights.difference * difference + weights.common_ground * common)
+    two_way = weights.two_way_bonus * exactly_two_way(profiles, a, b)
+    return two_way + bonus * preference_factor(profiles, a, b)
+
+
+def preference_factor(profiles: Profiles, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The strong preferences, as factors in (0, 1] that only ever lower a score.
+
+    With cross_department preferred, a same-department pair keeps `same_department`
+    (half) of its score; with bridge_network preferred, prior contact costs up to
+    `prior_contact` of it. Being factors, they never make a pair eligible on their own,
+    and they leave the two-way bonus whole, so that two-way pairs still come first.
+    """
+    rules, weights = profiles.rules, profiles.rules.weights
+    factor = np.ones(len(a))
+    if rules.cross_department == "preferred":
+        dept_a, dept_b = profiles.department[a], profiles.department[b]
+        factor *= np.where((dept_a == dept_b) & (dept_a >= 0), weights.same_department, 1.0)
+    if rules.bridge_network == "preferred" and len(profiles.contact_keys):
+        factor *= 1.0 - weights.prior_contact * prior_contact(profiles, a, b)
+    return factor

@@ -206,3 +206,52 @@ def _add_avoid_lists(rng, people: Sequence[Participant]) -> list[Participant]:
             p = result[i]
             result[i] = Participant(**{**p.__dict__, "avoid": (result[other].id,)})
     return result
+
+
+# Contacts per person, by kind: (partners drawn, median weekly contact hours). Teams meet
+# most, then the department, then the office; a few ties cross everything.
+CONTACT_MIX = (("department", 6, 3.0), ("office", 3, 1.0), ("anyone", 1, 0.5))
+
+
+def generate_contacts(
+    match_input: MatchInput, seed: int = 11
+) -> tuple[tuple[str, str, float], ...]:
+    """A collaboration network for a generated organisation: who already works together.
+
+    Everyone works with their manager and their manager's other reports (the team),
+    with some people of their department and office, and with a few others anywhere.
+    Weights are log-normal hours of contact, heavier inside teams, so the network has
+    the heavy tail and the strong department clustering of real office networks.
+    """
+    rng = np.random.default_rng(seed)
+    people = match_input.participants
+    ids = [p.id for p in people]
+    by_group: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(people):
+        by_group.setdefault(("department", p.department), []).append(i)
+        by_group.setdefault(("office", p.location), []).append(i)
+        by_group.setdefault(("team", p.manager_id or ""), []).append(i)
+    contacts: dict[tuple[int, int], float] = {}
+
+    def add(i: int, j: int, median_hours: float) -> None:
+        if i != j:
+            key = (min(i, j), max(i, j))
+            contacts[key] = contacts.get(key, 0.0) + float(rng.lognormal(np.log(median_hours), 0.8))
+
+    index = {pid: i for i, pid in enumerate(ids)}
+    for i, p in enumerate(people):
+        if p.manager_id in index:
+            add(i, index[p.manager_id], 5.0)
+        for j in by_group[("team", p.manager_id or "")][:12]:
+            if j > i:
+                add(i, j, 4.0)
+        for kind, count, hours in CONTACT_MIX:
+            pool = (
+                by_group[(kind, p.department if kind == "department" else p.location)]
+                if kind != "anyone"
+                else None
+            )
+            for _ in range(count):
+                j = int(rng.integers(len(people))) if pool is None else int(rng.choice(pool))
+                add(i, j, hours)
+    return tuple((ids[i], ids[j], round(w, 2)) for (i, j), w in sorted(contacts.items()))
