@@ -14,32 +14,20 @@ backend) are timed separately.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import os
 import platform
 import time
 
-from app_matching import in_child
+from appbench import run_on_each_database
 from docsection import update_section
 
 TARGET_SECONDS = 30
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(_measure(args.people, args.child)))
-        return
-    rows = [in_child(__file__, "sqlite", args.people)]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        rows.append(in_child(__file__, "postgresql", args.people))
-    _report(rows)
+    run_on_each_database(__file__, __doc__, _measure, _report)
 
 
 # --- In the child process ------------------------------------------------------------

@@ -17,63 +17,19 @@ notifications are queued as a task and are not part of the figures.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from appbench import run_on_each_database
 from docsection import update_section
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_DATABASE = "twoway_bench"
 TARGET_SECONDS = 30
 ENGINE_PHASES = ("score", "candidates", "solve", "explain")  # jsonb does not keep key order
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(_measure(args.people, args.child)))
-        return
-    rows = [in_child(__file__, "sqlite", args.people)]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        rows.append(in_child(__file__, "postgresql", args.people))
-    _report(rows)
-
-
-def in_child(script: str, database: str, people: int) -> dict:
-    """Run `script --child DATABASE` in a fresh process on a fresh, empty database."""
-    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    env["DJANGO_SETTINGS_MODULE"] = "twoway.config.settings"
-    with tempfile.TemporaryDirectory() as data_dir:
-        env["TWOWAY_DATA_DIR"] = data_dir
-        if database == "sqlite":
-            env.pop("DATABASE_URL", None)
-        else:
-            env["DATABASE_URL"] = _fresh_postgres_database(env["DATABASE_URL"])
-        command = [sys.executable, script, "--child", database, f"--people={people}"]
-        done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _fresh_postgres_database(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+    run_on_each_database(__file__, __doc__, _measure, _report)
 
 
 # --- In the child process ------------------------------------------------------------
