@@ -303,3 +303,20 @@ def test_no_birth_years_in_the_output_and_generations_need_a_real_gap(tmp_path, 
     document["rules"]["exclude_pairs"] = [["ana", "cleo"]]
     code, out, _ = run([write(tmp_path, "in.json", document)], capsys)
     assert [b["kind"] for b in json.loads(out)["pairs"][0]["bridges"]].count("generation") == 0
+
+
+def test_a_contacts_file_adds_the_rarely_worked_together_bridge(tmp_path, capsys):
+    source = write(tmp_path, "in.json", GOOD)
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("a,b,weight\nana,cleo,40\nben,cleo,1\n")
+    assert main([source, "--contacts", str(contacts)]) == 0
+    kinds = {b["kind"] for p in json.loads(capsys.readouterr().out)["pairs"] for b in p["bridges"]}
+    assert "network" in kinds
+
+
+def test_a_bad_contacts_file_is_named_with_its_row(tmp_path, capsys):
+    source = write(tmp_path, "in.json", GOOD)
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("a,b,weight\nana,ben,-3\n")
+    assert main([source, "--contacts", str(contacts)]) == 2
+    assert str(contacts) in capsys.readouterr().err

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 
 from twoway.matching.candidates import DEFAULT_K
+from twoway.matching.contacts import read_contacts
 from twoway.matching.engine import Timer, match
 from twoway.matching.errors import InputError
 from twoway.matching.formats import (
@@ -81,6 +82,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--skills",
         metavar="FILE",
         help="skill vocabulary in the skills.json format (default: the shipped one)",
+    )
+    parser.add_argument(
+        "--contacts",
+        metavar="FILE",
+        help="who already works together, CSV (a,b,weight) or JSON; with the rule "
+        "bridge_network: preferred, partners who rarely work together are favoured "
+        "(default: none)",
     )
     parser.add_argument(
         "--no-timings",
@@ -182,10 +190,16 @@ def _read_everything(args: argparse.Namespace):
             vocabulary = read_vocabulary_file(args.skills)
         except InputError as error:
             problems += error.problems
+    contacts = ()
+    if args.contacts:
+        try:
+            contacts = read_contacts(args.contacts)
+        except InputError as error:
+            problems += error.problems
     problems += _output_problems(args)
     if problems:
         raise InputError(problems)
-    return dataclasses.replace(match_input, rules=rules), vocabulary
+    return dataclasses.replace(match_input, rules=rules, contacts=contacts), vocabulary
 
 
 def _output_problems(args: argparse.Namespace) -> list[str]:

@@ -1,7 +1,7 @@
 """Reading the collaboration network (who already works together) from a file.
 
-Not wired into the CLI yet: the CLI can pass `read_contacts(path)` as
-`MatchInput.contacts`. Two formats, chosen by the file name like the participant files:
+`twoway match --contacts FILE` passes `read_contacts(FILE)` as `MatchInput.contacts`.
+Two formats, chosen by the file name like the participant files:
 
 - CSV with a header row `a,b,weight` (`weight` may be left out: every row then counts 1),
   one row per pair or per meeting, message or shared project; rows for the same two
