@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -307,3 +309,13 @@ def test_the_certificate_says_which_pairs_it_covers(certified_over, optimal, say
         "candidates": "exact",
     }
     assert says in " ".join(run_selectors.certificate_in_words(stats))
+
+
+def test_a_run_nobody_picks_up_says_the_worker_may_not_be_running(client, cast):
+    client.force_login(cast.dana)
+    client.post(reverse("matching:runs", args=["river"]), {"mode": "optimal"})
+    run = MatchingRun.objects.get()
+    url = reverse("matching:progress", args=["river", run.pk])
+    assert "twoway worker</code> beside" not in client.get(url).text
+    MatchingRun.objects.filter(pk=run.pk).update(created_at=run.created_at - timedelta(minutes=2))
+    assert "the background worker may not be running" in client.get(url).text

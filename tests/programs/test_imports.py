@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -530,3 +531,14 @@ def test_a_clash_with_a_save_at_the_same_moment_is_told_in_words_not_as_a_databa
     error = batch.summary["error"]
     assert "IntegrityError" not in error and "UNIQUE" not in error.upper()
     assert error.startswith("Nothing was saved: someone was given an account or a place")
+
+
+def test_a_check_nobody_picks_up_says_the_worker_may_not_be_running(client, cast):
+    batch = batch_of(cast, csv_of(row()), validate=False)
+    client.force_login(cast.dana)
+    url = reverse("programs:import-progress", args=["river", batch.pk])
+    assert "may not be running" not in client.get(url).content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=batch.created_at - timedelta(minutes=2)
+    )
+    assert "the background worker may not be running" in client.get(url).content.decode()

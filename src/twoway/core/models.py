@@ -18,6 +18,15 @@ def made_just_now(rows: models.QuerySet):
     return rows.filter(created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW).first()
 
 
+# A background task nobody has picked up after this long suggests no worker is running.
+WORKER_LATE = timedelta(minutes=1)
+
+
+def worker_is_late(queued_at) -> bool:
+    """Whether a task queued at `queued_at` has waited longer than a worker would take."""
+    return queued_at is not None and queued_at < timezone.now() - WORKER_LATE
+
+
 def between(field: str, low: int, high: int, *, name: str) -> models.CheckConstraint:
     """A database check that `field` lies in [low, high] (NULL passes, as in SQL)."""
     return models.CheckConstraint(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from twoway.core.models import one_of
+from twoway.core.models import one_of, worker_is_late
 
 
 class PairingStatus(models.TextChoices):
@@ -257,6 +257,11 @@ class MatchingRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Queued, and nobody has picked it up for a while: is the worker running?"""
+        return self.status == RunStatus.QUEUED and worker_is_late(self.created_at)
 
     @property
     def reviewable(self) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from twoway.core.models import between, one_of
+from twoway.core.models import between, one_of, worker_is_late
 from twoway.matching import Rules
 from twoway.matching.formats import parse_rules
 from twoway.matching.rules import default_rules_mapping
@@ -363,3 +363,12 @@ class ImportBatch(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (ImportStatus.VALIDATING, ImportStatus.SAVING)
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Uploaded a while ago and no row checked yet: is the worker running?"""
+        return (
+            self.status == ImportStatus.VALIDATING
+            and not self.rows_checked
+            and worker_is_late(self.created_at)
+        )
