@@ -320,3 +320,13 @@ def test_a_bad_contacts_file_is_named_with_its_row(tmp_path, capsys):
     contacts.write_text("a,b,weight\nana,ben,-3\n")
     assert main([source, "--contacts", str(contacts)]) == 2
     assert str(contacts) in capsys.readouterr().err
+
+
+def test_a_skills_file_key_with_a_line_break_is_named_on_one_line(tmp_path, capsys):
+    # Found by the fuzz test: an unknown key was copied raw into the message.
+    source = write(tmp_path, "in.json", GOOD)
+    skills = write(tmp_path, "skills.json", {"skills": [{"name": "X", "clus\nter": "a"}]})
+    assert main([source, "--skills", skills]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert any("field 'clus\\nter': unknown field" in line for line in lines)
+    assert all(line.startswith("error: ") for line in lines)

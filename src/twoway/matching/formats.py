@@ -11,7 +11,6 @@ import io
 import json
 import math
 import re
-import reprlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from twoway.matching.errors import InputError
+from twoway.matching.errors import InputError, quoted, shown
 from twoway.matching.model import (
     Gap,
     MatchInput,
@@ -82,28 +81,11 @@ class _Problems:
     messages: list[str] = field(default_factory=list)
 
     def add(self, where: str, field_name: str, message: str) -> None:
-        self.messages.append(f"{where}: field {_quoted(field_name)}: {message}")
+        self.messages.append(f"{where}: field {quoted(field_name)}: {message}")
 
     def add_whole(self, where: str, message: str) -> None:
         """A problem of a whole participant or row rather than of one field."""
         self.messages.append(f"{where}: {message}")
-
-
-def _shown(value: Any) -> str:
-    """A value as an error message quotes it: short, on one line, whatever its size."""
-    return _SHORT_REPR.repr(value)
-
-
-_SHORT_REPR = reprlib.Repr()
-_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = 60
-_SHORT_REPR.maxlevel = 3
-
-
-def _quoted(text: str) -> str:
-    """A name (an id, a field) in quotes, or as a short repr when it would not print well."""
-    if text.isprintable() and len(text) <= 60:
-        return f"'{text}'"
-    return _shown(text)
 
 
 class _LongNumber:
@@ -403,7 +385,7 @@ def _weights(raw: Any, base: Weights, problems: _Problems) -> Weights | None:
 
 def _where(raw_id: Any, position: str, row: int | None = None) -> str:
     if isinstance(raw_id, str) and raw_id.strip():
-        label = f"participant {_quoted(raw_id.strip())}"
+        label = f"participant {quoted(raw_id.strip())}"
         return f"{label} (row {row})" if row is not None else label
     return position
 
@@ -452,7 +434,7 @@ def _participant(raw: Mapping[str, Any], where: str, problems: _Problems) -> Par
         birth_year = _integer(birth_year, 1900, 2100, where, "birth_year", problems)
     timezone = _text(raw.get("timezone", "UTC"), where, "timezone", problems) or "UTC"
     if not is_known_timezone(timezone):
-        problems.add(where, "timezone", f"unknown IANA timezone {_shown(timezone)}")
+        problems.add(where, "timezone", f"unknown IANA timezone {shown(timezone)}")
     capacity = _integer(raw.get("capacity", 1), 1, 100, where, "capacity", problems)
     manager_id = raw.get("manager_id")
     if manager_id is not None and not isinstance(manager_id, str):
@@ -527,14 +509,14 @@ def _check_references(
                 problems.add(where, "manager_id", "a participant cannot manage themselves")
             elif participant.manager_id not in ids:
                 problems.add(
-                    where, "manager_id", f"unknown participant {_shown(participant.manager_id)}"
+                    where, "manager_id", f"unknown participant {shown(participant.manager_id)}"
                 )
         for other in participant.avoid:
             if other not in ids:
-                problems.add(where, "avoid", f"unknown participant {_shown(other)}")
+                problems.add(where, "avoid", f"unknown participant {shown(other)}")
         for other in participant.preferences or ():
             if other not in ids:
-                problems.add(where, "preferences", f"unknown participant {_shown(other)}")
+                problems.add(where, "preferences", f"unknown participant {shown(other)}")
 
 
 def _check_manager_cycles(
@@ -575,7 +557,7 @@ def _csv_skills(cell: str | None, value_name: str, where: str, field_name: str, 
     for part in _split(cell):
         skill, colon, value = part.rpartition(":")
         if not colon or not skill.strip():
-            problems.add(where, field_name, f"{_shown(part)} must be written skill:{value_name}")
+            problems.add(where, field_name, f"{shown(part)} must be written skill:{value_name}")
             continue
         items.append({"skill": skill.strip(), value_name: value.strip()})
     return items
@@ -619,7 +601,7 @@ def _integer(value: Any, low: int, high: int, where: str, name: str, problems: _
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-        problems.add(where, name, f"must be an integer from {low} to {high}, got {_shown(value)}")
+        problems.add(where, name, f"must be an integer from {low} to {high}, got {shown(value)}")
         return None
     return number
 
@@ -632,7 +614,7 @@ def _number(value: Any, low: float, high: float, where: str, name: str, problems
         or not math.isfinite(number)
         or not low <= number <= high
     ):
-        problems.add(where, name, f"must be a number from {low} to {high}, got {_shown(value)}")
+        problems.add(where, name, f"must be a number from {low} to {high}, got {shown(value)}")
         return None
     return float(number)
 
@@ -655,7 +637,7 @@ def _strings(value: Any, where: str, name: str, problems: _Problems) -> tuple[st
 
 def _choice(value: Any, choices: Sequence[str], where: str, name: str, problems: _Problems):
     if value not in choices:
-        problems.add(where, name, f"must be one of {', '.join(choices)}, got {_shown(value)}")
+        problems.add(where, name, f"must be one of {', '.join(choices)}, got {shown(value)}")
         return None
     return value
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from twoway.matching.errors import InputError
+from twoway.matching.errors import InputError, quoted
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
@@ -113,7 +113,8 @@ def _skills_file_problems(data: Any) -> list[str]:
     if not isinstance(data, Mapping) or not isinstance(data.get("skills"), list):
         return ['the skills file must be an object with a "skills" list']
     problems = [
-        f"the document: field '{key}': unknown key (expected {', '.join(SKILLS_FILE_KEYS)})"
+        f"the document: field {quoted(str(key))}: unknown key "
+        f"(expected {', '.join(SKILLS_FILE_KEYS)})"
         for key in sorted(set(data) - set(SKILLS_FILE_KEYS))
     ]
     for position, entry in enumerate(data["skills"]):
@@ -127,7 +128,8 @@ def _skill_problems(where: str, entry: Any) -> list[str]:
     if isinstance(entry.get("name"), str) and entry["name"].strip():
         where = f"{where} ({entry['name'].strip()[:60]!r})"
     found = [
-        f"{where}: field '{key}': unknown field" for key in sorted(set(entry) - set(SKILL_FIELDS))
+        f"{where}: field {quoted(str(key))}: unknown field"
+        for key in sorted(set(entry) - set(SKILL_FIELDS))
     ]
 
     def wrong(field_name: str, what: str) -> None:
