@@ -12,8 +12,9 @@ The road (see docs/matching.md, "Solver"):
 3. If the pairs reach A/2 the matching is optimal, and the bound proves it.
 4. Otherwise (odd cycles), we recover the LP duals from the permutation with a
    vectorised Bellman-Ford, check them (exact integers), and use reduced costs: any
-   better matching uses only edges whose reduced cost is below the gap, and those edges
-   fall into small connected components, each solved exactly by a blossom algorithm
+   better matching uses only edges whose reduced cost (plus the cheapest alternating
+   walk reaching them from where the slack is) is below the gap, and those edges fall
+   into smaller connected components, each solved exactly by a blossom algorithm
    (rustworkx). The result is optimal, and the duals prove it.
 5. If the duals cannot be recovered, the whole graph goes to rustworkx (exact) when it
    is small enough; beyond that the answer is reported with its certified gap.
