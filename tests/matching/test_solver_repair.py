@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from twoway.matching.solver import solve
@@ -36,6 +36,21 @@ def tied_graphs(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(tied_graphs())
+# Found by this test: a repair where no walk step exists at all once crashed.
+@example(
+    (
+        5,
+        [
+            (0, 2, 1000),
+            (0, 3, 1000),
+            (2, 3, 1000),
+            (0, 1, 2000000),
+            (2, 4, 1000),
+            (3, 4, 1001),
+            (0, 4, 2000500),
+        ],
+    )
+)
 def test_the_solver_is_optimal_and_honest_on_tied_graphs(case):
     n, edges = case
     u, v, w = (np.array(column, dtype=np.int64) for column in zip(*edges, strict=True))

@@ -645,7 +645,8 @@ def _improving_edges(graph: _Graph, reduced, cover, matched, threshold: int) -> 
     keys = tails * n + heads
     order = np.lexsort((costs, keys))
     keys, costs = keys[order], costs[order]
-    first = np.r_[True, keys[1:] != keys[:-1]]
+    first = np.ones(len(keys), dtype=bool)  # also right when there is no step at all
+    first[1:] = keys[1:] != keys[:-1]
     keys, costs = keys[first], costs[first]
     # Every step gets a tiny extra length so that zero-cost steps stay in the sparse
     # matrix; the extras over a whole walk stay below 1, and floor() removes them.
