@@ -71,6 +71,16 @@ def pairing_for_partner(user, pairing_id: int) -> PairSide:
     return side
 
 
+def pairing_in_program(program, pairing_id: int, *, related: tuple[str, ...] = ()) -> Pairing:
+    """A pairing of `program` (for its coordinators' pages), else NotFound."""
+    pairing = (
+        Pairing.objects.filter(pk=pairing_id, program=program).select_related(*related).first()
+    )
+    if pairing is None:
+        raise NotFound("No such pairing.")
+    return pairing
+
+
 def pairings_of_user(user) -> list[PairSide]:
     """The person's pairings in every program, from their side, newest first.
 

@@ -17,6 +17,7 @@ from twoway.core.errors import ActionError, NotFound
 from twoway.insights.models import ExitReview
 from twoway.insights.selectors.exits import ItemKind
 from twoway.pairing.models import Decline, Exit, Pairing
+from twoway.pairing.selectors import pairing_in_program
 from twoway.programs.models import AuditAction, AuditEvent, Participant, Program
 from twoway.relationships.models import Pulse
 from twoway.relationships.selectors.pulses import pulses_visible_to
@@ -77,13 +78,7 @@ def exit_reason_read(*, program: Program, viewer, kind: str, item_id: int) -> Re
 @transaction.atomic
 def pairing_pulses_read(*, program: Program, viewer, pairing_id: int) -> list[Pulse]:
     """Both partners' pulses of a pairing, newest first; the reading is audited."""
-    pairing = (
-        Pairing.objects.filter(pk=pairing_id, program=program)
-        .select_related("participant_a", "participant_b")
-        .first()
-    )
-    if pairing is None:
-        raise NotFound("No such pairing.")
+    pairing = pairing_in_program(program, pairing_id, related=("participant_a", "participant_b"))
     _refuse_partner(viewer, pairing)
     pulses = list(pulses_visible_to(viewer, pairing=pairing))
     AuditEvent.objects.create(

@@ -23,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from twoway.core.errors import ActionError, NotFound
+from twoway.core.errors import ActionError
 from twoway.insights.models import ExitReview
 from twoway.insights.selectors.exits import ItemKind
 from twoway.insights.selectors.health import rematch_requests_open
 from twoway.insights.services.exits import review_fields
 from twoway.pairing.models import OPEN_STATUSES, MatchingRun, Pairing, RunScope, RunStatus
 from twoway.pairing.run_services import matching_run_start
+from twoway.pairing.selectors import pairing_in_program
 from twoway.programs.models import Participant, ParticipantStatus, Program
 
 UNDER_WAY = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -58,13 +59,7 @@ def rematch_start_for_item(*, program: Program, by, kind: str, item_id: int) -> 
 def rematch_start_for_pairing(*, program: Program, by, pairing_id: int) -> Rematch:
     """A rematch for both partners of a pairing on the health dashboard; its exit or
     decline is dealt with by it, if it has one."""
-    pairing = (
-        Pairing.objects.filter(pk=pairing_id, program=program)
-        .select_related("exit__review", "decline__review")
-        .first()
-    )
-    if pairing is None:
-        raise NotFound("No such pairing.")
+    pairing = pairing_in_program(program, pairing_id, related=("exit__review", "decline__review"))
     items = []
     for kind in (ItemKind.EXIT, ItemKind.DECLINE):
         row = getattr(pairing, kind, None)

@@ -21,7 +21,7 @@ from twoway.insights.services.actions import (
 from twoway.insights.services.exits import pairing_pulses_read
 from twoway.insights.services.rematch import rematch_start_for_pairing
 from twoway.insights.views.exits import rematch_started
-from twoway.pairing.models import Pairing
+from twoway.pairing.selectors import pairing_in_program
 from twoway.programs.access import Access, program_view
 from twoway.programs.models import Program
 from twoway.programs.views import program_context
@@ -75,13 +75,6 @@ def _back_to_health(request: HttpRequest, program: Program):
     return redirect(health_url)
 
 
-def _pairing_of(program: Program, pairing_id: int) -> Pairing:
-    pairing = Pairing.objects.filter(pk=pairing_id, program=program).first()
-    if pairing is None:
-        raise NotFound("No such pairing.")
-    return pairing
-
-
 @require_POST
 @program_view(Access.COORDINATE)
 def pairing_action(request: HttpRequest, program: Program, pairing_id: int, action: str):
@@ -89,7 +82,7 @@ def pairing_action(request: HttpRequest, program: Program, pairing_id: int, acti
         raise NotFound("No such action.")
     act, done = ACTIONS[action]
     try:
-        act(pairing=_pairing_of(program, pairing_id), by=request.user)
+        act(pairing=pairing_in_program(program, pairing_id), by=request.user)
     except ActionError as error:
         messages.error(request, error.message)
     else:
@@ -111,7 +104,7 @@ def pulses(request: HttpRequest, program: Program, pairing_id: int) -> HttpRespo
     if request.htmx:
         return render(request, "insights/health/_pulses.html", {"pulses": read})
     context = program_context(
-        request, program, tab="health", pulses=read, pairing=_pairing_of(program, pairing_id)
+        request, program, tab="health", pulses=read, pairing=pairing_in_program(program, pairing_id)
     )
     return render(request, "insights/health/pulses.html", context)
 
